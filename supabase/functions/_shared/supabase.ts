@@ -1,0 +1,16 @@
+/** supabase-js clients inside a function: the caller's (so RLS applies) and, where a rule needs it, the service role's. */
+import { createClient, type SupabaseClient } from 'npm:@supabase/supabase-js@2';
+
+function env(name: string): string {
+	const value = Deno.env.get(name);
+	if (!value) throw new Error(`${name} is not set; Supabase sets it for every function.`);
+	return value;
+}
+
+/** A client that acts as the caller: their JWT is passed on, so row-level security applies. */
+export function callerClient(request: Request): SupabaseClient {
+	return createClient(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
+		global: { headers: { Authorization: request.headers.get('authorization') ?? '' } },
+		auth: { persistSession: false, autoRefreshToken: false }
+	});
+}

@@ -1,0 +1,23 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	compilerOptions: {
+		runes: true
+	},
+	kit: {
+		// No app server: every route is rendered in the browser from the SPA fallback page.
+		adapter: adapter({ fallback: 'index.html' }),
+		files: {
+			serviceWorker: 'src/service-worker'
+		},
+		serviceWorker: {
+			// workbox-window registers it so the "new version" prompt can control activation.
+			register: false
+		}
+	}
+};
+
+export default config;
