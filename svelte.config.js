@@ -10,6 +10,11 @@ const config = {
 	kit: {
 		// No app server: every route is rendered in the browser from the SPA fallback page.
 		adapter: adapter({ fallback: 'index.html' }),
+		paths: {
+			// The service worker answers every navigation with one cached shell, so asset URLs in it
+			// must not depend on the depth of the route it was rendered for.
+			relative: false
+		},
 		files: {
 			serviceWorker: 'src/service-worker'
 		},

@@ -2,7 +2,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type PluginOption } from 'vite';
-import { manifest } from './src/service-worker/manifest';
+import { manifest } from './src/lib/pwa/manifest';
 
 // Unit tests need neither a service worker nor a manifest, and the PWA plugin's build hooks
 // misbehave when vitest loads this config.
@@ -20,7 +20,7 @@ const pwa: PluginOption = process.env.VITEST
 			},
 			kit: {
 				adapterFallback: 'index.html',
-				spa: true
+				spa: { fallbackMapping: '/' }
 			},
 			devOptions: { enabled: false }
 		});

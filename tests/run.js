@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every layer in turn — unit (vitest), functions (deno test), integration (vitest
+ * `npm test`: every layer in turn — static checks (prettier, eslint, svelte-check), unit (vitest), functions (deno test), integration (vitest
  * against the stack), end-to-end (Playwright on build && preview). A layer that fails, or runs no
  * test, fails the run; nothing is skipped silently.
  */
@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 
 const layers = [
+	{ name: 'static', command: 'npm', args: ['run', '--silent', 'verify'] },
 	{ name: 'unit', command: bin('vitest'), args: ['run', '--project', 'unit'] },
 	{
 		name: 'functions',

@@ -89,6 +89,7 @@ export async function startStack(options = {}) {
 		});
 
 		const pool = new pg.Pool({ connectionString: db.url, max: 5 });
+		pool.on('error', (error) => log('auth')(`database connection lost: ${error.message}`));
 		stoppers.push(() => pool.end());
 		const { createAuthHandler } = await import('./auth/server.js');
 		const auth = createAuthHandler({
@@ -177,6 +178,7 @@ export async function startStack(options = {}) {
 			dbUrl: db.url,
 			ports,
 			logsDir,
+			pids: [db.pid, rest.child.pid, functions.child.pid].filter(Boolean),
 			startedInMs: Date.now() - started,
 			health,
 			stop

@@ -1,5 +1,5 @@
 /** Starts one local stack for the integration layer, on its own ports and data, and stops it after. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +13,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'vafa-it-'));
+	// Postgres runs as its own user when we are root, so it must be able to enter the folder.
+	chmodSync(dataDir, 0o755);
 	const stack = await startStack({
 		apiPort: Number(process.env.VAFA_TEST_PORT_BASE ?? 55321),
 		dataDir

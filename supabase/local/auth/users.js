@@ -145,7 +145,7 @@ export async function upsertIdentity(db, user, provider) {
 	else data.phone = user.phone;
 	await db.query(
 		`insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
-		 values ($1, $1::uuid, $2, $3, now(), now())
+		 values ($1::text, $1::text::uuid, $2, $3, now(), now())
 		 on conflict (provider_id, provider) do update set identity_data = excluded.identity_data, updated_at = now()`,
 		[user.id, data, provider]
 	);

@@ -1,0 +1,23 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { toAsciiDigits } from '$lib/i18n/format';
+
+/** Numbers without a country code are read as Iranian (`0912…`, `912…`). */
+const DEFAULT_REGION = 'IR';
+
+/**
+ * A typed mobile number in E.164 (`+989120000001`), or null when it is not a valid number.
+ * Accepts Persian and Arabic-Indic digits, spaces, dashes, brackets and a `00` prefix.
+ */
+export function toE164(input: string): string | null {
+	const text = toAsciiDigits(input)
+		.replace(/[\s\u200c\u200e\u200f()\-.]/g, '')
+		.replace(/^00/, '+');
+	if (!/^\+?\d{6,16}$/.test(text)) return null;
+	const phone = parsePhoneNumberFromString(text, DEFAULT_REGION);
+	return phone?.isValid() ? phone.number : null;
+}
+
+/** An E.164 number for display, grouped the international way (`+98 912 000 0001`). */
+export function formatPhone(e164: string): string {
+	return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
