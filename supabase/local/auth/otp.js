@@ -124,10 +124,11 @@ async function sendCode(ctx, db, user, channel, address, slotName, linkType) {
 
 /** POST /otp: signs a phone or email user up if needed and sends them a code. */
 export async function requestOtp(ctx, db, body) {
-	if (!!body.phone === !!body.email) {
+	const given = (value) => value !== undefined && value !== null;
+	if (given(body.phone) === given(body.email)) {
 		throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
 	}
-	const channel = body.phone ? 'sms' : 'email';
+	const channel = given(body.phone) ? 'sms' : 'email';
 	const address = channel === 'sms' ? normalisePhone(body.phone) : normaliseEmail(body.email);
 	let user = await findUser(db, channel === 'sms' ? 'phone' : 'email', address);
 	const isNew = !user;

@@ -118,8 +118,11 @@ export async function refreshGrant(ctx, db, refreshToken) {
 		} else {
 			const reuseUntil = token.updated_at.getTime() + ctx.auth.refreshTokenReuseInterval * 1000;
 			if (Date.now() > reuseUntil) {
+				// Stricter than GoTrue, whose revoked family stays replayable within the interval: a replay
+				// outside it means a stolen token, so the whole session ends.
 				await db.query('update auth.refresh_tokens set revoked = true where session_id = $1', [session.id]);
-				ctx.log(`refresh token reuse outside the interval: revoked session ${session.id}`);
+				await db.query('update auth.sessions set not_after = now(), updated_at = now() where id = $1', [session.id]);
+				ctx.log(`refresh token reused outside the reuse interval: ended session ${session.id}`);
 				throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used', {}, true);
 			}
 		}

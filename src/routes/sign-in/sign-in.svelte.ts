@@ -1,0 +1,103 @@
+import { createSubscriber } from 'svelte/reactivity';
+import { auth } from '$lib/auth/auth';
+import type { AuthProblem } from '$lib/auth/errors';
+import { toE164 } from '$lib/auth/phone';
+import { toAsciiDigits } from '$lib/i18n/format';
+
+/** Hosted Supabase's default gap between two codes to one phone (`sms.max_frequency`). */
+const RESEND_AFTER_SECONDS = 60;
+
+/** The two steps of signing in by SMS: the phone number, then the texted code. */
+export class SignInFlow {
+	#step = $state<'phone' | 'code'>('phone');
+	#phone = $state('');
+	#problem = $state<AuthProblem | null>(null);
+	#busy = $state(false);
+	#resendAt = $state(0);
+	#tick = createSubscriber((update) => {
+		const timer = setInterval(update, 1000);
+		return () => clearInterval(timer);
+	});
+
+	phoneInput = $state('');
+	codeInput = $state('');
+
+	get step() {
+		return this.#step;
+	}
+
+	/** The number the code went to, in E.164. */
+	get phone() {
+		return this.#phone;
+	}
+
+	get problem() {
+		return this.#problem;
+	}
+
+	get busy() {
+		return this.#busy;
+	}
+
+	/** Seconds until another code may be asked for; re-read every second while shown. */
+	get resendIn(): number {
+		this.#tick();
+		return Math.max(0, Math.ceil((this.#resendAt - Date.now()) / 1000));
+	}
+
+	async sendCode() {
+		const phone = toE164(this.phoneInput);
+		if (!phone) return this.#fail('phone_invalid');
+		await this.#run(async () => {
+			const result = await auth.sendCode(phone);
+			if (!result.ok) return this.#fail(result.problem, result.retryAfter);
+			this.#phone = phone;
+			this.#step = 'code';
+			this.codeInput = '';
+			this.#resendAt = Date.now() + RESEND_AFTER_SECONDS * 1000;
+		});
+	}
+
+	async resend() {
+		if (this.resendIn > 0) return;
+		this.phoneInput = this.#phone;
+		await this.sendCode();
+	}
+
+	/** Resolves true once the session exists. */
+	async verify(): Promise<boolean> {
+		const code = toAsciiDigits(this.codeInput).replace(/\s/g, '');
+		if (!/^\d{6}$/.test(code)) {
+			this.#fail('code_format');
+			return false;
+		}
+		let signedIn = false;
+		await this.#run(async () => {
+			const result = await auth.verifyCode(this.#phone, code);
+			if (!result.ok) return this.#fail(result.problem);
+			signedIn = true;
+		});
+		return signedIn;
+	}
+
+	changeNumber() {
+		this.#step = 'phone';
+		this.#problem = null;
+	}
+
+	async #run(task: () => Promise<void>) {
+		if (this.#busy) return;
+		this.#busy = true;
+		this.#problem = null;
+		try {
+			await task();
+		} finally {
+			this.#busy = false;
+		}
+	}
+
+	#fail(problem: AuthProblem, retryAfter?: number) {
+		this.#problem = problem;
+		if (retryAfter) this.#resendAt = Date.now() + retryAfter * 1000;
+	}
+}

@@ -1,0 +1,111 @@
+import { chromium, expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { axeViolations, codeFromOutbox, createMember } from './helpers';
+
+const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
+const toPersian = (digits: string) => digits.replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)]);
+
+/** A fresh valid Iranian mobile number, so reruns never meet an earlier user or rate limit. */
+function freshPhone() {
+	return `+98912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+}
+
+test('a customer signs in with the code from the outbox, sees the card, and still sees it offline', async ({
+	page,
+	context
+}) => {
+	const phone = freshPhone();
+	const memberNumber = 2000 + Math.floor(Math.random() * 7000);
+	await createMember(phone, memberNumber);
+
+	await page.goto('/');
+	await expect(page).toHaveURL(/\/sign-in/);
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	// Typed as a person in Iran would: Persian digits, local format.
+	await page.getByLabel('شماره موبایل').fill(toPersian(`0${phone.slice(3)}`));
+	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
+
+	const code = await codeFromOutbox(phone);
+	await page.getByLabel(/کد/).fill(code);
+	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
+
+	await expect(page).toHaveURL(/\/card/);
+	const card = page.getByTestId('member-card');
+	await expect(card).toBeVisible();
+	await expect(card.getByTestId('member-number')).toHaveAttribute('data-member-number', String(memberNumber));
+	await expect(card.getByTestId('member-number')).toContainText(toPersian(String(memberNumber)));
+	await expect(card.getByTestId('member-qr')).toBeVisible();
+
+	await page.waitForFunction(async () => (await navigator.serviceWorker?.getRegistration())?.active != null);
+	await context.setOffline(true);
+	await page.reload();
+	await expect(page.getByTestId('member-card')).toBeVisible();
+	await expect(page.getByTestId('member-number')).toHaveAttribute('data-member-number', String(memberNumber));
+	await context.setOffline(false);
+});
+
+test('the demo customer signs in with the test code and the card is axe-clean in Persian and English', async ({
+	page
+}) => {
+	await page.goto('/sign-in');
+	expect(await axeViolations(page)).toEqual([]);
+	await page.getByLabel('شماره موبایل').fill('+989120000001');
+	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
+	await page.getByLabel(/کد/).fill('123456');
+	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
+	await expect(page.getByTestId('member-number')).toHaveAttribute('data-member-number', '1001');
+	await expect(page.getByTestId('member-card')).toContainText('کافه وفا');
+	expect(await axeViolations(page)).toEqual([]);
+
+	await page.getByLabel(/زبان|Language/).selectOption('en');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+	await expect(page.getByTestId('member-number')).toContainText('1001');
+	expect(await axeViolations(page)).toEqual([]);
+});
+
+test('the language choice persists and the layout mirrors in Persian and Hebrew', async ({ page }) => {
+	await page.goto('/sign-in');
+	const box = async () => (await page.getByLabel(/Language|זבן|زبان|שפה/).boundingBox())!;
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	const rtlX = (await box()).x;
+
+	await page.getByLabel(/زبان/).selectOption('en');
+	await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+	const ltrX = (await box()).x;
+	expect(ltrX).not.toBe(rtlX);
+
+	await page.getByLabel(/Language/).selectOption('he');
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'he');
+	await page.reload();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'he');
+	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+	expect((await box()).x).toBe(rtlX);
+	expect(await axeViolations(page)).toEqual([]);
+});
+
+test('Chromium finds the app installable', async ({ baseURL }) => {
+	// A new context always answers "in-incognito"; the check needs a persistent profile.
+	const profile = mkdtempSync(join(tmpdir(), 'vafa-install-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update']
+	});
+	try {
+		const page = await context.newPage();
+		await page.goto(`${baseURL}/sign-in`);
+		await page.waitForFunction(async () => (await navigator.serviceWorker?.getRegistration())?.active != null);
+		const cdp = await context.newCDPSession(page);
+		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+		expect(installabilityErrors).toEqual([]);
+		const manifest = await (await page.request.get(`${baseURL}/manifest.webmanifest`)).json();
+		expect(manifest.shortcuts.map((s: { url: string }) => s.url)).toContain('/card');
+		expect(manifest.icons.some((i: { purpose?: string }) => i.purpose?.includes('maskable'))).toBe(true);
+	} finally {
+		await context.close();
+		rmSync(profile, { recursive: true, force: true });
+	}
+});
