@@ -14,7 +14,14 @@ export function randomEmail(): string {
 	return `user-${randomInt(1e9)}@example.com`;
 }
 
-type OutboxMessage = { id: number; channel: 'sms' | 'email'; to: string; code: string; body: string; created_at: string };
+type OutboxMessage = {
+	id: number;
+	channel: 'sms' | 'email';
+	to: string;
+	code: string;
+	body: string;
+	created_at: string;
+};
 
 /** The messages the stand-in "sent" to a phone or email, newest first (dev-only URL). */
 export async function outbox(to: string): Promise<OutboxMessage[]> {

@@ -10,15 +10,26 @@ describe('phone sign-in by one-time code', () => {
 		const sent = await client.auth.signInWithOtp({ phone });
 		expect(sent.error).toBeNull();
 		const [message] = await outbox(phone);
-		expect(message).toMatchObject({ channel: 'sms', to: phone, code: expect.stringMatching(/^\d{6}$/) });
+		expect(message).toMatchObject({
+			channel: 'sms',
+			to: phone,
+			code: expect.stringMatching(/^\d{6}$/)
+		});
 		expect(message?.body).toContain(message?.code);
 
-		const { data, error } = await client.auth.verifyOtp({ phone, token: message!.code, type: 'sms' });
+		const { data, error } = await client.auth.verifyOtp({
+			phone,
+			token: message!.code,
+			type: 'sms'
+		});
 		expect(error).toBeNull();
 		expect(data.user?.phone).toBe(phone.slice(1));
 		expect(data.user?.phone_confirmed_at).toBeTruthy();
 		expect(data.user?.app_metadata).toMatchObject({ provider: 'phone', providers: ['phone'] });
-		expect(data.user?.identities?.[0]).toMatchObject({ provider: 'phone', identity_data: { phone: phone.slice(1) } });
+		expect(data.user?.identities?.[0]).toMatchObject({
+			provider: 'phone',
+			identity_data: { phone: phone.slice(1) }
+		});
 		const token = claims(data.session!.access_token);
 		expect(token).toMatchObject({
 			sub: data.user!.id,
@@ -39,7 +50,9 @@ describe('phone sign-in by one-time code', () => {
 		const phone = randomPhone();
 		await anonClient().auth.signInWithOtp({ phone });
 		const code = await latestCode(phone);
-		expect((await anonClient().auth.verifyOtp({ phone, token: code, type: 'sms' })).error).toBeNull();
+		expect(
+			(await anonClient().auth.verifyOtp({ phone, token: code, type: 'sms' })).error
+		).toBeNull();
 		const replay = await anonClient().auth.verifyOtp({ phone, token: code, type: 'sms' });
 		expect(replay.error).toMatchObject({ code: 'otp_expired', status: 403 });
 	});
@@ -50,7 +63,11 @@ describe('phone sign-in by one-time code', () => {
 		expect(sent.error).toBeNull();
 		expect(sent.data.messageId).toBe('test-otp');
 		expect(await outbox('+989120000001')).toEqual([]);
-		const { data, error } = await client.auth.verifyOtp({ phone: '+989120000001', token: '123456', type: 'sms' });
+		const { data, error } = await client.auth.verifyOtp({
+			phone: '+989120000001',
+			token: '123456',
+			type: 'sms'
+		});
 		expect(error).toBeNull();
 		expect(data.user?.id).toBe('11111111-1111-4111-8111-000000000001');
 		expect(data.user?.user_metadata).toMatchObject({ display_name: 'سارا' });
@@ -68,12 +85,17 @@ describe('phone sign-in by one-time code', () => {
 
 	it('Arabic-Indic digits, dashes and parentheses normalise to ASCII E.164', async () => {
 		const phone = randomPhone();
-		const arabic = `(+${phone.slice(1, 4)}) ${phone.slice(4, 6)}-${phone.slice(6)}`.replace(/\d/g, (d) =>
-			String.fromCharCode(0x0660 + Number(d))
+		const arabic = `(+${phone.slice(1, 4)}) ${phone.slice(4, 6)}-${phone.slice(6)}`.replace(
+			/\d/g,
+			(d) => String.fromCharCode(0x0660 + Number(d))
 		);
 		const sent = await anonClient().auth.signInWithOtp({ phone: arabic });
 		expect(sent.error).toBeNull();
-		const { data, error } = await anonClient().auth.verifyOtp({ phone: arabic, token: await latestCode(phone), type: 'sms' });
+		const { data, error } = await anonClient().auth.verifyOtp({
+			phone: arabic,
+			token: await latestCode(phone),
+			type: 'sms'
+		});
 		expect(error).toBeNull();
 		expect(data.user?.phone).toBe(phone.slice(1));
 	});
@@ -91,7 +113,11 @@ describe('phone sign-in by one-time code', () => {
 	});
 
 	it('rejects a malformed phone on verify too', async () => {
-		const { error } = await anonClient().auth.verifyOtp({ phone: '12', token: '123456', type: 'sms' });
+		const { error } = await anonClient().auth.verifyOtp({
+			phone: '12',
+			token: '123456',
+			type: 'sms'
+		});
 		expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
 	});
 });
@@ -112,9 +138,16 @@ describe('wrong codes and rate limits', () => {
 		expect(late.error?.message).toMatch(/request a new code/i);
 
 		// Skip the 5 s resend wait rather than sleep through it.
-		await sql(`update auth_local.otp_requests set created_at = created_at - interval '1 minute' where target = $1`, [phone.slice(1)]);
+		await sql(
+			`update auth_local.otp_requests set created_at = created_at - interval '1 minute' where target = $1`,
+			[phone.slice(1)]
+		);
 		expect((await anonClient().auth.signInWithOtp({ phone })).error).toBeNull();
-		const fresh = await anonClient().auth.verifyOtp({ phone, token: await latestCode(phone), type: 'sms' });
+		const fresh = await anonClient().auth.verifyOtp({
+			phone,
+			token: await latestCode(phone),
+			type: 'sms'
+		});
 		expect(fresh.error).toBeNull();
 	});
 
@@ -127,7 +160,9 @@ describe('wrong codes and rate limits', () => {
 		expect(blocked.error).toMatchObject({ status: 403, code: 'otp_expired' });
 		await sql(`delete from auth_local.otp_requests where target = '989120000002'`);
 		expect((await anonClient().auth.signInWithOtp({ phone })).error).toBeNull();
-		expect((await anonClient().auth.verifyOtp({ phone, token: '123456', type: 'sms' })).error).toBeNull();
+		expect(
+			(await anonClient().auth.verifyOtp({ phone, token: '123456', type: 'sms' })).error
+		).toBeNull();
 	});
 
 	it('a resend within max_frequency gets 429 over_sms_send_rate_limit with the seconds to wait', async () => {
@@ -169,14 +204,23 @@ describe('email sign-in by one-time code', () => {
 		expect(message).toMatchObject({ channel: 'email', to: email });
 		const first = await client.auth.verifyOtp({ email, token: message!.code, type: 'email' });
 		expect(first.error).toBeNull();
-		expect(first.data.user).toMatchObject({ email, phone: '', app_metadata: { provider: 'email' } });
+		expect(first.data.user).toMatchObject({
+			email,
+			phone: '',
+			app_metadata: { provider: 'email' }
+		});
 		expect(first.data.user?.email_confirmed_at).toBeTruthy();
 
 		// Skip the 1 s resend wait rather than sleep through it.
-		await sql(`update auth_local.otp_requests set created_at = created_at - interval '1 minute' where target = $1`, [email]);
+		await sql(
+			`update auth_local.otp_requests set created_at = created_at - interval '1 minute' where target = $1`,
+			[email]
+		);
 		expect((await anonClient().auth.signInWithOtp({ email })).error).toBeNull();
 		const code = await latestCode(email);
-		const tokenHash = createHash('sha224').update(email + code).digest('hex');
+		const tokenHash = createHash('sha224')
+			.update(email + code)
+			.digest('hex');
 		const second = await anonClient().auth.verifyOtp({ token_hash: tokenHash, type: 'magiclink' });
 		expect(second.error).toBeNull();
 		expect(second.data.user?.id).toBe(first.data.user?.id);
@@ -190,7 +234,27 @@ describe('email sign-in by one-time code', () => {
 	});
 
 	it('an unknown user cannot get a code when sign-up is not allowed', async () => {
-		const { error } = await anonClient().auth.signInWithOtp({ phone: randomPhone(), options: { shouldCreateUser: false } });
+		const { error } = await anonClient().auth.signInWithOtp({
+			phone: randomPhone(),
+			options: { shouldCreateUser: false }
+		});
 		expect(error).toMatchObject({ status: 422, code: 'otp_disabled' });
+	});
+});
+
+describe('email links', () => {
+	it('the link in the email signs in by redirecting to the site with the session in the fragment', async () => {
+		const email = randomEmail();
+		await anonClient().auth.signInWithOtp({ email });
+		const [message] = await outbox(email);
+		const link = /https?:\/\/\S+/.exec(message!.body)![0];
+		const response = await fetch(link, { redirect: 'manual' });
+		expect(response.status).toBe(303);
+		const location = new URL(response.headers.get('location')!);
+		expect(location.origin).toBe('http://localhost:5173');
+		const fragment = new URLSearchParams(location.hash.slice(1));
+		expect(claims(fragment.get('access_token')!).email).toBe(email);
+		const reused = new URL((await fetch(link, { redirect: 'manual' })).headers.get('location')!);
+		expect(new URLSearchParams(reused.hash.slice(1)).get('error_code')).toBe('otp_expired');
 	});
 });

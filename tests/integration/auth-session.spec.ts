@@ -1,6 +1,14 @@
 import { describe, expect, inject, it } from 'vitest';
 import { sign } from '../../supabase/local/jwt.js';
-import { claims, latestCode, passwordUser, randomPhone, signedIn, sql } from './auth-helpers';
+import {
+	claims,
+	latestCode,
+	passwordUser,
+	randomEmail,
+	randomPhone,
+	signedIn,
+	sql
+} from './auth-helpers';
 import { anonClient, phoneClient } from './clients';
 
 /** Refreshes with a fresh client each time, so no client-side cache hides the server's answer. */
@@ -13,12 +21,17 @@ describe('password sign-in', () => {
 		expect(session.user.id).toBe(id);
 		expect(session).toMatchObject({ token_type: 'bearer', expires_in: 3600 });
 		expect(session.refresh_token).toMatch(/^[a-z2-7]{12}$/);
-		expect(claims(session.access_token).amr).toEqual([{ method: 'password', timestamp: expect.any(Number) }]);
+		expect(claims(session.access_token).amr).toEqual([
+			{ method: 'password', timestamp: expect.any(Number) }
+		]);
 	});
 
 	it('a wrong password gets 400 invalid_credentials', async () => {
 		const { phone } = await passwordUser();
-		const { data, error } = await anonClient().auth.signInWithPassword({ phone, password: 'not-the-password' });
+		const { data, error } = await anonClient().auth.signInWithPassword({
+			phone,
+			password: 'not-the-password'
+		});
 		expect(data.session).toBeNull();
 		expect(error).toMatchObject({ status: 400, code: 'invalid_credentials' });
 	});
@@ -52,9 +65,10 @@ describe('refresh tokens', () => {
 		const second = (await refresh(session.refresh_token)).data.session!.refresh_token;
 		const third = (await refresh(second)).data.session!.refresh_token;
 		// A stolen token replayed a minute later, past refresh_token_reuse_interval (10 s).
-		await sql(`update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = $1`, [
-			session.refresh_token
-		]);
+		await sql(
+			`update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = $1`,
+			[session.refresh_token]
+		);
 		const stolen = await refresh(session.refresh_token);
 		expect(stolen.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' });
 		const legit = await refresh(third);
@@ -63,8 +77,14 @@ describe('refresh tokens', () => {
 	});
 
 	it('an unknown token gets refresh_token_not_found and a short one validation_failed', async () => {
-		expect((await refresh('abcdefghijkl')).error).toMatchObject({ status: 400, code: 'refresh_token_not_found' });
-		expect((await refresh('short')).error).toMatchObject({ status: 400, code: 'validation_failed' });
+		expect((await refresh('abcdefghijkl')).error).toMatchObject({
+			status: 400,
+			code: 'refresh_token_not_found'
+		});
+		expect((await refresh('short')).error).toMatchObject({
+			status: 400,
+			code: 'validation_failed'
+		});
 	});
 });
 
@@ -74,28 +94,54 @@ describe('the signed-in user', () => {
 		const { client } = await signedIn(phone, password);
 		const { data, error } = await client.auth.getUser();
 		expect(error).toBeNull();
-		expect(data.user).toMatchObject({ id, phone: phone.slice(1), email: '', aud: 'authenticated', role: 'authenticated' });
+		expect(data.user).toMatchObject({
+			id,
+			phone: phone.slice(1),
+			email: '',
+			aud: 'authenticated',
+			role: 'authenticated'
+		});
 		expect(data.user?.user_metadata).toEqual({ display_name: 'Noa' });
 		expect(data.user?.identities?.map((i) => i.provider)).toEqual(['phone']);
 	});
 
 	it('updateUser shallow-merges data into user_metadata and null deletes a key', async () => {
-		const { phone, password } = await passwordUser({ display_name: 'Noa', locale: 'fa', theme: 'dark' });
+		const { phone, password } = await passwordUser({
+			display_name: 'Noa',
+			locale: 'fa',
+			theme: 'dark'
+		});
 		const { client, session } = await signedIn(phone, password);
-		const { data, error } = await client.auth.updateUser({ data: { locale: 'en', theme: null, avatar: 'a.png' } });
+		const { data, error } = await client.auth.updateUser({
+			data: { locale: 'en', theme: null, avatar: 'a.png' }
+		});
 		expect(error).toBeNull();
-		expect(data.user?.user_metadata).toEqual({ display_name: 'Noa', locale: 'en', avatar: 'a.png' });
+		expect(data.user?.user_metadata).toEqual({
+			display_name: 'Noa',
+			locale: 'en',
+			avatar: 'a.png'
+		});
 		const refreshed = await refresh(session.refresh_token);
-		expect(claims(refreshed.data.session!.access_token).user_metadata).toEqual(data.user?.user_metadata);
+		expect(claims(refreshed.data.session!.access_token).user_metadata).toEqual(
+			data.user?.user_metadata
+		);
 	});
 
 	it('updateUser changes the password: the new one signs in, the old one no longer does', async () => {
 		const { phone, password } = await passwordUser();
 		const { client } = await signedIn(phone, password);
-		expect((await client.auth.updateUser({ password: 'short' })).error).toMatchObject({ status: 422, code: 'weak_password' });
+		expect((await client.auth.updateUser({ password: 'short' })).error).toMatchObject({
+			status: 422,
+			code: 'weak_password'
+		});
 		expect((await client.auth.updateUser({ password: 'a-brand-new-password' })).error).toBeNull();
-		expect((await anonClient().auth.signInWithPassword({ phone, password })).error?.code).toBe('invalid_credentials');
-		expect((await anonClient().auth.signInWithPassword({ phone, password: 'a-brand-new-password' })).error).toBeNull();
+		expect((await anonClient().auth.signInWithPassword({ phone, password })).error?.code).toBe(
+			'invalid_credentials'
+		);
+		expect(
+			(await anonClient().auth.signInWithPassword({ phone, password: 'a-brand-new-password' }))
+				.error
+		).toBeNull();
 	});
 
 	it('updateUser changes the phone only once the code sent to the new number is verified', async () => {
@@ -105,10 +151,33 @@ describe('the signed-in user', () => {
 		const pending = await client.auth.updateUser({ phone: next });
 		expect(pending.error).toBeNull();
 		expect(pending.data.user).toMatchObject({ phone: phone.slice(1), new_phone: next.slice(1) });
-		const { data, error } = await client.auth.verifyOtp({ phone: next, token: await latestCode(next), type: 'phone_change' });
+		const { data, error } = await client.auth.verifyOtp({
+			phone: next,
+			token: await latestCode(next),
+			type: 'phone_change'
+		});
 		expect(error).toBeNull();
 		expect(data.user?.phone).toBe(next.slice(1));
-		expect((await anonClient().auth.signInWithPassword({ phone: next, password })).error).toBeNull();
+		expect(
+			(await anonClient().auth.signInWithPassword({ phone: next, password })).error
+		).toBeNull();
+	});
+
+	it('updateUser changes the email once the code sent to the new address is verified', async () => {
+		const { phone, password } = await passwordUser();
+		const { client } = await signedIn(phone, password);
+		const email = randomEmail();
+		const pending = await client.auth.updateUser({ email });
+		expect(pending.error).toBeNull();
+		expect(pending.data.user).toMatchObject({ email: '', new_email: email });
+		const { data, error } = await client.auth.verifyOtp({
+			email,
+			token: await latestCode(email),
+			type: 'email_change'
+		});
+		expect(error).toBeNull();
+		expect(data.user?.email).toBe(email);
+		expect(data.user?.email_confirmed_at).toBeTruthy();
 	});
 
 	it('updateUser refuses a phone another user already has', async () => {
@@ -127,17 +196,23 @@ describe('sign-out scopes', () => {
 		const b = await signedIn(phone, password);
 		expect((await a.client.auth.signOut({ scope: 'others' })).error).toBeNull();
 		expect((await anonClient().auth.getUser(a.session.access_token)).error).toBeNull();
-		expect((await anonClient().auth.getUser(b.session.access_token)).error?.name).toBe('AuthSessionMissingError');
+		expect((await anonClient().auth.getUser(b.session.access_token)).error?.name).toBe(
+			'AuthSessionMissingError'
+		);
 		expect((await refresh(b.session.refresh_token)).error?.code).toBe('refresh_token_not_found');
 
 		expect((await a.client.auth.signOut({ scope: 'local' })).error).toBeNull();
-		expect((await anonClient().auth.getUser(a.session.access_token)).error?.name).toBe('AuthSessionMissingError');
+		expect((await anonClient().auth.getUser(a.session.access_token)).error?.name).toBe(
+			'AuthSessionMissingError'
+		);
 
 		const c = await signedIn(phone, password);
 		const d = await signedIn(phone, password);
 		expect((await c.client.auth.signOut()).error).toBeNull();
 		expect((await c.client.auth.getSession()).data.session).toBeNull();
-		expect((await anonClient().auth.getUser(d.session.access_token)).error?.name).toBe('AuthSessionMissingError');
+		expect((await anonClient().auth.getUser(d.session.access_token)).error?.name).toBe(
+			'AuthSessionMissingError'
+		);
 	});
 });
 
@@ -146,7 +221,10 @@ describe('bad tokens', () => {
 		const { phone, password } = await passwordUser();
 		const { session } = await signedIn(phone, password);
 		const past = Math.floor(Date.now() / 1000) - 60;
-		const expired = sign({ ...claims(session.access_token), iat: past - 3600, exp: past }, inject('stack').jwtSecret);
+		const expired = sign(
+			{ ...claims(session.access_token), iat: past - 3600, exp: past },
+			inject('stack').jwtSecret
+		);
 		const { error } = await anonClient().auth.getUser(expired);
 		expect(error).toMatchObject({ status: 403, code: 'bad_jwt' });
 		expect(error?.message).toMatch(/token is expired/);
@@ -157,7 +235,9 @@ describe('bad tokens', () => {
 		const { phone, password } = await passwordUser();
 		const { session } = await signedIn(phone, password);
 		const [header, , signature] = session.access_token.split('.');
-		const forged = Buffer.from(JSON.stringify({ ...claims(session.access_token), sub: victim.id })).toString('base64url');
+		const forged = Buffer.from(
+			JSON.stringify({ ...claims(session.access_token), sub: victim.id })
+		).toString('base64url');
 		const { data, error } = await anonClient().auth.getUser(`${header}.${forged}.${signature}`);
 		expect(data.user).toBeNull();
 		expect(error).toMatchObject({ status: 403, code: 'bad_jwt' });
@@ -185,7 +265,9 @@ describe('sessions against the database', () => {
 		const phone = randomPhone();
 		const client = anonClient();
 		await client.auth.signInWithOtp({ phone });
-		expect((await client.auth.verifyOtp({ phone, token: await latestCode(phone), type: 'sms' })).error).toBeNull();
+		expect(
+			(await client.auth.verifyOtp({ phone, token: await latestCode(phone), type: 'sms' })).error
+		).toBeNull();
 		const { data, error } = await client.from('members').select('id');
 		expect(error).toBeNull();
 		expect(data).toEqual([]);

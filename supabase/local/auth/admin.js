@@ -34,13 +34,17 @@ function bannedUntil(duration) {
 	try {
 		return new Date(Date.now() + seconds(duration) * 1000);
 	} catch {
-		throw badRequest('validation_failed', `invalid format for ban_duration: "${duration}" (use e.g. 24h or none)`);
+		throw badRequest(
+			'validation_failed',
+			`invalid format for ban_duration: "${duration}" (use e.g. 24h or none)`
+		);
 	}
 }
 
 function objectOrNull(value, name) {
 	if (value === undefined || value === null) return null;
-	if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('validation_failed', `${name} must be a JSON object`);
+	if (typeof value !== 'object' || Array.isArray(value))
+		throw badRequest('validation_failed', `${name} must be a JSON object`);
 	return value;
 }
 
@@ -48,9 +52,12 @@ function objectOrNull(value, name) {
 export async function createUser(ctx, db, body) {
 	const email = body.email ? normaliseEmail(body.email) : null;
 	const phone = body.phone ? normalisePhone(body.phone) : null;
-	if (!email && !phone) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
-	if (body.id !== undefined && !UUID.test(String(body.id))) throw badRequest('validation_failed', 'id must be a UUID');
-	if (body.id && (await findUser(db, 'id', body.id))) throw unprocessable('user_already_exists', 'User already registered');
+	if (!email && !phone)
+		throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
+	if (body.id !== undefined && !UUID.test(String(body.id)))
+		throw badRequest('validation_failed', 'id must be a UUID');
+	if (body.id && (await findUser(db, 'id', body.id)))
+		throw unprocessable('user_already_exists', 'User already registered');
 	if (email) await assertFree(db, 'email', email);
 	if (phone) await assertFree(db, 'phone', phone);
 	let encrypted = '';
@@ -78,19 +85,31 @@ export async function createUser(ctx, db, body) {
 export async function listUsers(ctx, db, query) {
 	const page = Math.max(1, parseInt(query.get('page') ?? '', 10) || 1);
 	const perPage = Math.min(1000, Math.max(1, parseInt(query.get('per_page') ?? '', 10) || 50));
-	const total = (await db.query('select count(*)::int as n from auth.users where deleted_at is null')).rows[0].n;
+	const total = (
+		await db.query('select count(*)::int as n from auth.users where deleted_at is null')
+	).rows[0].n;
 	const { rows } = await db.query(
 		'select * from auth.users where deleted_at is null order by created_at desc, id limit $1 offset $2',
 		[perPage, (page - 1) * perPage]
 	);
-	const { rows: identities } = await db.query('select * from auth.identities where user_id = any($1::uuid[])', [
-		rows.map((r) => r.id)
-	]);
-	const users = rows.map((r) => userJson(r, identities.filter((i) => i.user_id === r.id)));
+	const { rows: identities } = await db.query(
+		'select * from auth.identities where user_id = any($1::uuid[])',
+		[rows.map((r) => r.id)]
+	);
+	const users = rows.map((r) =>
+		userJson(
+			r,
+			identities.filter((i) => i.user_id === r.id)
+		)
+	);
 	const last = Math.max(1, Math.ceil(total / perPage));
-	const link = (p, rel) => `<${ctx.issuer}/admin/users?page=${p}&per_page=${perPage}>; rel="${rel}"`;
+	const link = (p, rel) =>
+		`<${ctx.issuer}/admin/users?page=${p}&per_page=${perPage}>; rel="${rel}"`;
 	const links = [...(page < last ? [link(page + 1, 'next')] : []), link(last, 'last')];
-	return { body: { users, aud: 'authenticated' }, headers: { 'x-total-count': String(total), link: links.join(', ') } };
+	return {
+		body: { users, aud: 'authenticated' },
+		headers: { 'x-total-count': String(total), link: links.join(', ') }
+	};
 }
 
 async function existing(db, id) {
@@ -130,7 +149,8 @@ export async function updateUserById(ctx, db, id, body) {
 	if (body.role) columns.role = String(body.role);
 	if (body.ban_duration) columns.banned_until = bannedUntil(body.ban_duration);
 	const userMetadata = objectOrNull(body.user_metadata, 'user_metadata');
-	if (userMetadata) columns.raw_user_meta_data = mergeMetadata(user.raw_user_meta_data, userMetadata);
+	if (userMetadata)
+		columns.raw_user_meta_data = mergeMetadata(user.raw_user_meta_data, userMetadata);
 	const appMetadata = objectOrNull(body.app_metadata, 'app_metadata');
 	columns.raw_app_meta_data = appMetadata ? mergeMetadata(app, appMetadata) : app;
 	const updated = await updateUser(db, id, columns);
@@ -145,7 +165,12 @@ export async function deleteUser(db, id, body) {
 	if (body.should_soft_delete === true) {
 		await db.query('delete from auth.sessions where user_id = $1', [id]);
 		await db.query('delete from auth.identities where user_id = $1', [id]);
-		await updateUser(db, id, { email: null, phone: null, encrypted_password: '', deleted_at: new Date() });
+		await updateUser(db, id, {
+			email: null,
+			phone: null,
+			encrypted_password: '',
+			deleted_at: new Date()
+		});
 	} else {
 		await db.query('delete from auth.users where id = $1', [id]);
 	}

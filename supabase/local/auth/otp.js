@@ -17,14 +17,29 @@ import {
 export const MAX_WRONG_CODES = 5;
 
 /** GoTrue's stored form of a code: sha224 hex of the phone/email followed by the code. */
-export const tokenHash = (address, code) => createHash('sha224').update(address + code).digest('hex');
+export const tokenHash = (address, code) =>
+	createHash('sha224')
+		.update(address + code)
+		.digest('hex');
 
 // Where each kind of code lives on auth.users and in auth.one_time_tokens.
 const SLOTS = {
-	confirmation: { column: 'confirmation_token', sentAt: 'confirmation_sent_at', type: 'confirmation_token' },
+	confirmation: {
+		column: 'confirmation_token',
+		sentAt: 'confirmation_sent_at',
+		type: 'confirmation_token'
+	},
 	recovery: { column: 'recovery_token', sentAt: 'recovery_sent_at', type: 'recovery_token' },
-	phone_change: { column: 'phone_change_token', sentAt: 'phone_change_sent_at', type: 'phone_change_token' },
-	email_change: { column: 'email_change_token_new', sentAt: 'email_change_sent_at', type: 'email_change_token_new' }
+	phone_change: {
+		column: 'phone_change_token',
+		sentAt: 'phone_change_sent_at',
+		type: 'phone_change_token'
+	},
+	email_change: {
+		column: 'email_change_token_new',
+		sentAt: 'email_change_sent_at',
+		type: 'email_change_token_new'
+	}
 };
 
 // Which slots a /verify type may match, and which user column holds the address it names.
@@ -40,7 +55,8 @@ const TYPES = {
 };
 
 const RATE_CODE = { sms: 'over_sms_send_rate_limit', email: 'over_email_send_rate_limit' };
-const lock = (db, target) => db.query('select pg_advisory_xact_lock(hashtext($1))', [`auth_local:${target}`]);
+const lock = (db, target) =>
+	db.query('select pg_advisory_xact_lock(hashtext($1))', [`auth_local:${target}`]);
 
 function newCode(length) {
 	return Array.from({ length }, () => randomInt(10)).join('');
@@ -62,7 +78,10 @@ async function throttle(ctx, db, target, channel, capped) {
 	const { since_last: sinceLast, last_hour: lastHour, window_left: windowLeft } = rows[0];
 	if (sinceLast !== null && sinceLast < settings.maxFrequency) {
 		const wait = Math.max(1, Math.ceil(settings.maxFrequency - sinceLast));
-		throw tooManyRequests(RATE_CODE[channel], `For security purposes, you can only request this after ${wait} seconds.`);
+		throw tooManyRequests(
+			RATE_CODE[channel],
+			`For security purposes, you can only request this after ${wait} seconds.`
+		);
 	}
 	if (capped && lastHour >= maxPerHour) {
 		const wait = Math.max(1, Math.ceil(windowLeft));
@@ -90,7 +109,10 @@ async function storeCode(db, user, slotName, address, hash) {
 async function clearCode(db, userId, slotName) {
 	const slot = SLOTS[slotName];
 	await db.query(`update auth.users set ${slot.column} = '' where id = $1`, [userId]);
-	await db.query('delete from auth.one_time_tokens where user_id = $1 and token_type = $2', [userId, slot.type]);
+	await db.query('delete from auth.one_time_tokens where user_id = $1 and token_type = $2', [
+		userId,
+		slot.type
+	]);
 }
 
 /** Writes a message to the outbox and the log, as a provider would have delivered it. */
@@ -122,14 +144,22 @@ async function sendCode(ctx, db, user, channel, address, slotName, linkType) {
 	return `local-${await deliver(ctx, db, 'email', address, code, `Your Vafa code is ${code}. Or open ${link}`)}`;
 }
 
-/** POST /otp: signs a phone or email user up if needed and sends them a code. */
-export async function requestOtp(ctx, db, body) {
+/** The channel and normalised address of a POST /otp body; validates before any database work. */
+export function otpTarget(body) {
 	const given = (value) => value !== undefined && value !== null;
 	if (given(body.phone) === given(body.email)) {
-		throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
+		throw badRequest(
+			'validation_failed',
+			'Only an email address or phone number should be provided'
+		);
 	}
-	const channel = given(body.phone) ? 'sms' : 'email';
-	const address = channel === 'sms' ? normalisePhone(body.phone) : normaliseEmail(body.email);
+	return given(body.phone)
+		? { channel: 'sms', address: normalisePhone(body.phone) }
+		: { channel: 'email', address: normaliseEmail(body.email) };
+}
+
+/** POST /otp: signs a phone or email user up if needed and sends them a code. */
+export async function requestOtp(ctx, db, body, { channel, address } = otpTarget(body)) {
 	let user = await findUser(db, channel === 'sms' ? 'phone' : 'email', address);
 	const isNew = !user;
 	if (isNew) {
@@ -139,11 +169,22 @@ export async function requestOtp(ctx, db, body) {
 		if (body.data !== undefined && (typeof body.data !== 'object' || Array.isArray(body.data))) {
 			throw badRequest('validation_failed', 'data must be a JSON object');
 		}
-		user = await insertUser(db, { [channel === 'sms' ? 'phone' : 'email']: address, userMetadata: body.data ?? {} });
+		user = await insertUser(db, {
+			[channel === 'sms' ? 'phone' : 'email']: address,
+			userMetadata: body.data ?? {}
+		});
 	}
 	const confirmed = channel === 'sms' ? user.phone_confirmed_at : user.email_confirmed_at;
 	const slot = channel === 'email' && confirmed ? 'recovery' : 'confirmation';
-	const messageId = await sendCode(ctx, db, user, channel, address, slot, slot === 'recovery' ? 'magiclink' : 'signup');
+	const messageId = await sendCode(
+		ctx,
+		db,
+		user,
+		channel,
+		address,
+		slot,
+		slot === 'recovery' ? 'magiclink' : 'signup'
+	);
 	if (channel === 'email') return {};
 	return messageId === 'test-otp' || (!isNew && confirmed) ? { message_id: messageId } : {};
 }
@@ -153,7 +194,15 @@ export async function requestChange(ctx, db, user, channel, address) {
 	const column = channel === 'sms' ? 'phone_change' : 'email_change';
 	await assertFree(db, channel === 'sms' ? 'phone' : 'email', address, user.id);
 	await updateUser(db, user.id, { [column]: address });
-	await sendCode(ctx, db, user, channel, address, column === 'phone_change' ? 'phone_change' : 'email_change', 'email_change');
+	await sendCode(
+		ctx,
+		db,
+		user,
+		channel,
+		address,
+		column === 'phone_change' ? 'phone_change' : 'email_change',
+		'email_change'
+	);
 }
 
 const otpExpired = (message = 'Token has expired or is invalid', commit = true) =>
@@ -182,14 +231,28 @@ async function consume(db, user, slotName, channel) {
 	let columns;
 	if (slotName === 'phone_change') {
 		await assertFree(db, 'phone', user.phone_change, user.id);
-		columns = { phone: user.phone_change, phone_change: '', phone_confirmed_at: now, raw_app_meta_data: withProvider(app, 'phone') };
+		columns = {
+			phone: user.phone_change,
+			phone_change: '',
+			phone_confirmed_at: now,
+			raw_app_meta_data: withProvider(app, 'phone')
+		};
 	} else if (slotName === 'email_change') {
 		await assertFree(db, 'email', user.email_change, user.id);
-		columns = { email: user.email_change, email_change: '', email_confirmed_at: now, raw_app_meta_data: withProvider(app, 'email') };
+		columns = {
+			email: user.email_change,
+			email_change: '',
+			email_confirmed_at: now,
+			raw_app_meta_data: withProvider(app, 'email')
+		};
 	} else if (channel === 'sms') {
-		columns = user.phone_confirmed_at ? {} : { phone_confirmed_at: now, raw_app_meta_data: withProvider(app, 'phone') };
+		columns = user.phone_confirmed_at
+			? {}
+			: { phone_confirmed_at: now, raw_app_meta_data: withProvider(app, 'phone') };
 	} else {
-		columns = user.email_confirmed_at ? {} : { email_confirmed_at: now, raw_app_meta_data: withProvider(app, 'email') };
+		columns = user.email_confirmed_at
+			? {}
+			: { email_confirmed_at: now, raw_app_meta_data: withProvider(app, 'email') };
 	}
 	const updated = await updateUser(db, user.id, columns);
 	if (updated.phone) await upsertIdentity(db, updated, 'phone');
@@ -200,14 +263,22 @@ async function consume(db, user, slotName, channel) {
 /** POST /verify: checks a code (counting wrong ones) or a token hash and starts a session. */
 export async function verifyOtp(ctx, db, req, body) {
 	const spec = TYPES[body.type];
-	if (!spec) throw badRequest('validation_failed', `Unsupported verification type: ${body.type ?? '(none)'}`);
-	if (body.token_hash && !body.phone && !body.email) return verifyTokenHash(ctx, db, req, body.type, body.token_hash);
+	if (!spec)
+		throw badRequest(
+			'validation_failed',
+			`Unsupported verification type: ${body.type ?? '(none)'}`
+		);
+	if (body.token_hash && !body.phone && !body.email)
+		return verifyTokenHash(ctx, db, req, body.type, body.token_hash);
 	const token = typeof body.token === 'string' ? body.token.trim() : '';
 	if (!token) throw badRequest('validation_failed', 'Verify requires a token or a token hash');
 	const address = spec.channel === 'sms' ? normalisePhone(body.phone) : normaliseEmail(body.email);
 
 	await lock(db, address);
-	const { rows } = await db.query('select failures from auth_local.otp_failures where target = $1', [address]);
+	const { rows } = await db.query(
+		'select failures from auth_local.otp_failures where target = $1',
+		[address]
+	);
 	if ((rows[0]?.failures ?? 0) >= MAX_WRONG_CODES) {
 		throw otpExpired(`Too many wrong codes: this code is void. Request a new code.`, false);
 	}
@@ -223,7 +294,9 @@ export async function verifyOtp(ctx, db, req, body) {
 		if (counted[0].failures >= MAX_WRONG_CODES) {
 			for (const name of spec.slots) if (user) await clearCode(db, user.id, name);
 			ctx.log(`otp for ${address}: ${MAX_WRONG_CODES} wrong codes, code void`);
-			throw otpExpired(`Token has expired or is invalid. After ${MAX_WRONG_CODES} wrong codes this code is void: request a new code.`);
+			throw otpExpired(
+				`Token has expired or is invalid. After ${MAX_WRONG_CODES} wrong codes this code is void: request a new code.`
+			);
 		}
 		throw otpExpired();
 	}
@@ -234,7 +307,8 @@ export async function verifyOtp(ctx, db, req, body) {
 /** Verifies an email link's token hash (no code to count: a hash cannot be guessed). */
 export async function verifyTokenHash(ctx, db, req, type, hash) {
 	const spec = TYPES[type];
-	if (spec.channel !== 'email') throw badRequest('validation_failed', `token_hash is only valid for email types, not ${type}`);
+	if (spec.channel !== 'email')
+		throw badRequest('validation_failed', `token_hash is only valid for email types, not ${type}`);
 	const expiry = ctx.auth.email.otpExpiry * 1000;
 	for (const name of spec.slots) {
 		const slot = SLOTS[name];
@@ -261,5 +335,7 @@ export async function readOutbox(db, to) {
 		 where $1::text is null or recipient = $1 order by id desc limit 100`,
 		[recipient]
 	);
-	return { messages: rows.map((r) => ({ ...r, id: Number(r.id), created_at: r.created_at.toISOString() })) };
+	return {
+		messages: rows.map((r) => ({ ...r, id: Number(r.id), created_at: r.created_at.toISOString() }))
+	};
 }

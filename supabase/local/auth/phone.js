@@ -20,7 +20,10 @@ export function stripPhone(input) {
 /** Normalises and validates a phone number to E.164 digits without '+', or throws 400 validation_failed. */
 export function normalisePhone(input) {
 	if (typeof input !== 'string' || input.trim() === '') {
-		throw badRequest('validation_failed', 'Invalid phone number format (E.164 required): the number is empty');
+		throw badRequest(
+			'validation_failed',
+			'Invalid phone number format (E.164 required): the number is empty'
+		);
 	}
 	const digits = stripPhone(input);
 	if (!/^[1-9][0-9]{1,14}$/.test(digits)) {

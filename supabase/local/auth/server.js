@@ -1,8 +1,22 @@
 /** Local stack only: a GoTrue-compatible auth server for supabase-js, on GoTrue's own auth.* tables. */
 import { fileURLToPath } from 'node:url';
-import { createUser, deleteUser, getUser, listUsers, requireAdmin, updateUserById } from './admin.js';
+import {
+	createUser,
+	deleteUser,
+	getUser,
+	listUsers,
+	requireAdmin,
+	updateUserById
+} from './admin.js';
 import { AuthError, badRequest, unprocessable, sendError } from './errors.js';
-import { readOutbox, requestChange, requestOtp, verifyOtp, verifyTokenHash } from './otp.js';
+import {
+	otpTarget,
+	readOutbox,
+	requestChange,
+	requestOtp,
+	verifyOtp,
+	verifyTokenHash
+} from './otp.js';
 import { normalisePhone, stripPhone } from './phone.js';
 import { authenticate, logout, refreshGrant, startSession } from './tokens.js';
 import {
@@ -44,7 +58,8 @@ async function readJson(req) {
 	let size = 0;
 	for await (const chunk of req) {
 		size += chunk.length;
-		if (size > MAX_BODY) throw new AuthError(413, 'request_too_large', 'Request body is larger than 1 MB');
+		if (size > MAX_BODY)
+			throw new AuthError(413, 'request_too_large', 'Request body is larger than 1 MB');
 		chunks.push(chunk);
 	}
 	const text = Buffer.concat(chunks).toString('utf8').trim();
@@ -60,7 +75,8 @@ async function readJson(req) {
 
 function objectOrUndefined(value, name) {
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('validation_failed', `${name} must be a JSON object`);
+	if (typeof value !== 'object' || Array.isArray(value))
+		throw badRequest('validation_failed', `${name} must be a JSON object`);
 	return value;
 }
 
@@ -74,14 +90,20 @@ async function passwordGrant(ctx, db, req, body) {
 		channel = 'phone';
 		user = await findUser(db, 'phone', stripPhone(body.phone));
 	} else {
-		throw badRequest('validation_failed', 'Sign in with a password needs an email or a phone number');
+		throw badRequest(
+			'validation_failed',
+			'Sign in with a password needs an email or a phone number'
+		);
 	}
 	if (!user || !(await passwordMatches(db, user, body.password))) {
 		throw badRequest('invalid_credentials', 'Invalid login credentials');
 	}
-	if (user.banned_until && user.banned_until > new Date()) throw badRequest('user_banned', 'User is banned');
-	if (channel === 'email' && !user.email_confirmed_at) throw badRequest('email_not_confirmed', 'Email not confirmed');
-	if (channel === 'phone' && !user.phone_confirmed_at) throw badRequest('phone_not_confirmed', 'Phone not confirmed');
+	if (user.banned_until && user.banned_until > new Date())
+		throw badRequest('user_banned', 'User is banned');
+	if (channel === 'email' && !user.email_confirmed_at)
+		throw badRequest('email_not_confirmed', 'Email not confirmed');
+	if (channel === 'phone' && !user.phone_confirmed_at)
+		throw badRequest('phone_not_confirmed', 'Phone not confirmed');
 	return startSession(ctx, db, req, user, 'password');
 }
 
@@ -94,7 +116,10 @@ async function updateSelf(ctx, db, req, body) {
 	if (body.password !== undefined && body.password !== null) {
 		checkPassword(body.password, ctx.auth);
 		if (await passwordMatches(db, user, body.password)) {
-			throw unprocessable('same_password', 'New password should be different from the old password.');
+			throw unprocessable(
+				'same_password',
+				'New password should be different from the old password.'
+			);
 		}
 		columns.encrypted_password = await hashPassword(db, body.password);
 	}
@@ -125,7 +150,9 @@ async function verifyLink(ctx, req, res, query) {
 		if (!['signup', 'invite', 'magiclink', 'recovery', 'email_change', 'email'].includes(type)) {
 			throw badRequest('validation_failed', `Unsupported verification type: ${type}`);
 		}
-		const s = await withTx(ctx.pool, (db) => verifyTokenHash(ctx, db, req, type, query.get('token') ?? ''));
+		const s = await withTx(ctx.pool, (db) =>
+			verifyTokenHash(ctx, db, req, type, query.get('token') ?? '')
+		);
 		fragment = new URLSearchParams({
 			access_token: s.access_token,
 			expires_at: String(s.expires_at),
@@ -136,7 +163,11 @@ async function verifyLink(ctx, req, res, query) {
 		});
 	} catch (error) {
 		if (!(error instanceof AuthError)) throw error;
-		fragment = new URLSearchParams({ error: 'access_denied', error_code: error.code, error_description: error.message });
+		fragment = new URLSearchParams({
+			error: 'access_denied',
+			error_code: error.code,
+			error_description: error.message
+		});
 	}
 	res.writeHead(303, { location: `${target}#${fragment}` }).end();
 }
@@ -166,18 +197,30 @@ async function route(ctx, req, res, url) {
 	const userId = /^\/admin\/users\/([^/]+)$/.exec(path)?.[1];
 
 	if (method === 'GET' && path === '/health') {
-		return { body: { version: 'vafa-local', name: 'GoTrue', description: 'GoTrue-compatible auth for the Vafa local stack (local use only)' } };
+		return {
+			body: {
+				version: 'vafa-local',
+				name: 'GoTrue',
+				description: 'GoTrue-compatible auth for the Vafa local stack (local use only)'
+			}
+		};
 	}
 	if (method === 'GET' && path === '/settings') return { body: settings(ctx.auth) };
-	if (method === 'GET' && path === '/_local/outbox') return { body: await readOutbox(ctx.pool, query.get('to')) };
+	if (method === 'GET' && path === '/_local/outbox')
+		return { body: await readOutbox(ctx.pool, query.get('to')) };
 	if (method === 'GET' && path === '/verify') return verifyLink(ctx, req, res, query);
 	if (method === 'GET' && path === '/user') {
-		return { body: await tx(async (db) => loadUserJson(db, (await authenticate(ctx, db, req)).user.id)) };
+		return {
+			body: await tx(async (db) => loadUserJson(db, (await authenticate(ctx, db, req)).user.id))
+		};
 	}
 	if (method === 'POST' && path === '/logout') {
 		const scope = query.get('scope') || 'global';
 		if (!['global', 'local', 'others'].includes(scope)) {
-			throw badRequest('validation_failed', `Unsupported logout scope "${scope}": use global, local or others`);
+			throw badRequest(
+				'validation_failed',
+				`Unsupported logout scope "${scope}": use global, local or others`
+			);
 		}
 		await tx(async (db) => {
 			const { user, session } = await authenticate(ctx, db, req);
@@ -189,20 +232,30 @@ async function route(ctx, req, res, url) {
 	if (method === 'GET' && path === '/admin/users') return tx((db) => listUsers(ctx, db, query));
 	if (method === 'GET' && userId) return { body: await getUser(ctx.pool, userId) };
 
-	if (!['POST', 'PUT', 'DELETE'].includes(method)) throw new AuthError(404, 'not_found', `No route for ${method} ${path}`);
+	if (!['POST', 'PUT', 'DELETE'].includes(method))
+		throw new AuthError(404, 'not_found', `No route for ${method} ${path}`);
 	const body = await readJson(req);
-	if (method === 'POST' && path === '/otp') return { body: await tx((db) => requestOtp(ctx, db, body)) };
-	if (method === 'POST' && path === '/verify') return { body: await tx((db) => verifyOtp(ctx, db, req, body)) };
+	if (method === 'POST' && path === '/otp') {
+		const target = otpTarget(body);
+		return { body: await tx((db) => requestOtp(ctx, db, body, target)) };
+	}
+	if (method === 'POST' && path === '/verify')
+		return { body: await tx((db) => verifyOtp(ctx, db, req, body)) };
 	if (method === 'POST' && path === '/token') {
 		const grant = query.get('grant_type');
 		if (grant === 'password') return { body: await tx((db) => passwordGrant(ctx, db, req, body)) };
-		if (grant === 'refresh_token') return { body: await tx((db) => refreshGrant(ctx, db, body.refresh_token)) };
+		if (grant === 'refresh_token')
+			return { body: await tx((db) => refreshGrant(ctx, db, body.refresh_token)) };
 		throw badRequest('invalid_credentials', `unsupported_grant_type: ${grant ?? '(none)'}`);
 	}
-	if (method === 'PUT' && path === '/user') return { body: await tx((db) => updateSelf(ctx, db, req, body)) };
-	if (method === 'POST' && path === '/admin/users') return { body: await tx((db) => createUser(ctx, db, body)) };
-	if (method === 'PUT' && userId) return { body: await tx((db) => updateUserById(ctx, db, userId, body)) };
-	if (method === 'DELETE' && userId) return { body: await tx((db) => deleteUser(db, userId, body)) };
+	if (method === 'PUT' && path === '/user')
+		return { body: await tx((db) => updateSelf(ctx, db, req, body)) };
+	if (method === 'POST' && path === '/admin/users')
+		return { body: await tx((db) => createUser(ctx, db, body)) };
+	if (method === 'PUT' && userId)
+		return { body: await tx((db) => updateUserById(ctx, db, userId, body)) };
+	if (method === 'DELETE' && userId)
+		return { body: await tx((db) => deleteUser(db, userId, body)) };
 	throw new AuthError(404, 'not_found', `No route for ${method} ${path}`);
 }
 
@@ -219,12 +272,19 @@ export function createAuthHandler({ pool, auth, jwtSecret, issuer, log = () => {
 				if (!result || res.headersSent) return;
 				const status = result.status ?? 200;
 				if (status === 204) res.writeHead(204, result.headers).end();
-				else res.writeHead(status, { 'content-type': 'application/json', ...result.headers }).end(JSON.stringify(result.body));
+				else
+					res
+						.writeHead(status, { 'content-type': 'application/json', ...result.headers })
+						.end(JSON.stringify(result.body));
 			})
 			.catch((error) => {
 				if (!(error instanceof AuthError)) {
 					log(`error on ${req.method} ${path}: ${error.stack ?? error}`);
-					error = new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check the auth log');
+					error = new AuthError(
+						500,
+						'unexpected_failure',
+						'Unexpected failure, please check the auth log'
+					);
 				}
 				if (!res.headersSent) sendError(req, res, error);
 			})

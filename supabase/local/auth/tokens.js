@@ -59,7 +59,10 @@ export async function startSession(ctx, db, req, user, method) {
 		 values ($1, $2, now(), now(), 'aal1', now() at time zone 'utc', $3, $4)`,
 		[sessionId, user.id, req.headers['user-agent'] ?? null, clientIp(req)]
 	);
-	await db.query('insert into auth_local.amr_claims (session_id, method) values ($1, $2)', [sessionId, method]);
+	await db.query('insert into auth_local.amr_claims (session_id, method) values ($1, $2)', [
+		sessionId,
+		method
+	]);
 	await db.query(
 		`insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, session_id)
 		 values ($1, $2, $3, false, now(), now(), $4)`,
@@ -88,18 +91,24 @@ export async function refreshGrant(ctx, db, refreshToken) {
 	if (refreshToken.length < 12 || !/^[a-z0-9_-]+$/i.test(refreshToken)) {
 		throw badRequest('validation_failed', 'Invalid Refresh Token: malformed');
 	}
-	const { rows } = await db.query('select * from auth.refresh_tokens where token = $1 for update', [refreshToken]);
+	const { rows } = await db.query('select * from auth.refresh_tokens where token = $1 for update', [
+		refreshToken
+	]);
 	const token = rows[0];
-	if (!token) throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+	if (!token)
+		throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
 	const user = await findUser(db, 'id', token.user_id);
-	if (!user) throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+	if (!user)
+		throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
 	if (user.banned_until && user.banned_until > new Date()) {
 		throw badRequest('user_banned', 'Invalid Refresh Token: User Banned');
 	}
 	const session = token.session_id
-		? (await db.query('select * from auth.sessions where id = $1 for update', [token.session_id])).rows[0]
+		? (await db.query('select * from auth.sessions where id = $1 for update', [token.session_id]))
+				.rows[0]
 		: null;
-	if (!session) throw badRequest('session_not_found', 'Invalid Refresh Token: No Valid Session Found');
+	if (!session)
+		throw badRequest('session_not_found', 'Invalid Refresh Token: No Valid Session Found');
 	if (session.not_after && session.not_after < new Date()) {
 		throw badRequest('session_expired', 'Invalid Refresh Token: Session Expired');
 	}
@@ -120,16 +129,30 @@ export async function refreshGrant(ctx, db, refreshToken) {
 			if (Date.now() > reuseUntil) {
 				// Stricter than GoTrue, whose revoked family stays replayable within the interval: a replay
 				// outside it means a stolen token, so the whole session ends.
-				await db.query('update auth.refresh_tokens set revoked = true where session_id = $1', [session.id]);
-				await db.query('update auth.sessions set not_after = now(), updated_at = now() where id = $1', [session.id]);
+				await db.query('update auth.refresh_tokens set revoked = true where session_id = $1', [
+					session.id
+				]);
+				await db.query(
+					'update auth.sessions set not_after = now(), updated_at = now() where id = $1',
+					[session.id]
+				);
 				ctx.log(`refresh token reused outside the reuse interval: ended session ${session.id}`);
-				throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used', {}, true);
+				throw new AuthError(
+					400,
+					'refresh_token_already_used',
+					'Invalid Refresh Token: Already Used',
+					{},
+					true
+				);
 			}
 		}
 	}
 	if (!issued) {
 		issued = newRefreshToken();
-		await db.query('update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1', [token.id]);
+		await db.query(
+			'update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1',
+			[token.id]
+		);
 		await db.query(
 			`insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
 			 values ($1, $2, $3, false, now(), now(), $4, $5)`,
@@ -153,7 +176,8 @@ const JWT_REASONS = {
 /** The bearer token's verified claims, or 401 no_authorization / 403 bad_jwt. */
 export function bearerClaims(ctx, req) {
 	const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-	if (!match) throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
+	if (!match)
+		throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
 	const { claims, error } = verify(match[1], ctx.jwtSecret);
 	if (error) throw forbidden('bad_jwt', JWT_REASONS[error] ?? `invalid JWT: ${error}`);
 	return claims;
@@ -169,8 +193,10 @@ export async function authenticate(ctx, db, req) {
 	if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist');
 	let session = null;
 	if (claims.session_id) {
-		session = (await db.query('select * from auth.sessions where id = $1', [claims.session_id])).rows[0];
-		if (!session) throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
+		session = (await db.query('select * from auth.sessions where id = $1', [claims.session_id]))
+			.rows[0];
+		if (!session)
+			throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
 	}
 	return { claims, user, session };
 }
@@ -182,6 +208,9 @@ export async function logout(db, user, session, scope) {
 	} else if (scope === 'local') {
 		await db.query('delete from auth.sessions where id = $1', [session.id]);
 	} else {
-		await db.query('delete from auth.sessions where user_id = $1 and id <> $2', [user.id, session.id]);
+		await db.query('delete from auth.sessions where user_id = $1 and id <> $2', [
+			user.id,
+			session.id
+		]);
 	}
 }

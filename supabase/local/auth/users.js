@@ -95,7 +95,9 @@ export async function loadUserJson(db, id) {
 export function checkPassword(password, auth) {
 	if (typeof password !== 'string' || password.length < auth.minimumPasswordLength) {
 		const message = `Password should be at least ${auth.minimumPasswordLength} characters.`;
-		throw unprocessable('weak_password', message, { weak_password: { reasons: ['length'], message } });
+		throw unprocessable('weak_password', message, {
+			weak_password: { reasons: ['length'], message }
+		});
 	}
 }
 
@@ -140,7 +142,11 @@ export async function assertFree(db, column, value, exceptId = null) {
 
 /** Upserts the `phone` or `email` identity so it mirrors the user's current address. */
 export async function upsertIdentity(db, user, provider) {
-	const data = { sub: user.id, email_verified: !!user.email_confirmed_at, phone_verified: !!user.phone_confirmed_at };
+	const data = {
+		sub: user.id,
+		email_verified: !!user.email_confirmed_at,
+		phone_verified: !!user.phone_confirmed_at
+	};
 	if (provider === 'email') data.email = user.email;
 	else data.phone = user.phone;
 	await db.query(
