@@ -21,7 +21,13 @@ export default defineConfig({
 				...devices['Pixel 7'],
 				launchOptions: {
 					executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-					args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+					args: [
+						'--no-sandbox',
+						'--disable-background-networking',
+						'--disable-component-update',
+						'--disable-sync',
+						'--no-first-run'
+					]
 				}
 			}
 		}

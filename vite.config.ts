@@ -2,7 +2,8 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type PluginOption } from 'vite';
-import { manifest } from './src/lib/pwa/manifest';
+import paraglideOptions from './src/lib/i18n/paraglide-options.js';
+import { manifest } from './src/lib/pwa/manifest.ts';
 
 // Unit tests need neither a service worker nor a manifest, and the PWA plugin's build hooks
 // misbehave when vitest loads this config.
@@ -27,14 +28,5 @@ const pwa: PluginOption = process.env.VITEST
 
 export default defineConfig({
 	envPrefix: ['VITE_', 'PUBLIC_'],
-	plugins: [
-		paraglideVitePlugin({
-			project: './project.inlang',
-			outdir: './src/lib/paraglide',
-			strategy: ['localStorage', 'preferredLanguage', 'baseLocale'],
-			localStorageKey: 'vafa:locale'
-		}),
-		sveltekit(),
-		pwa
-	]
+	plugins: [paraglideVitePlugin(paraglideOptions), sveltekit(), pwa]
 });

@@ -28,13 +28,18 @@ for (const layer of layers) {
 	if (only.length && !only.includes(layer.name)) continue;
 	console.log(`\n=== ${layer.name} ===`);
 	const started = Date.now();
-	const run = spawnSync(layer.command, layer.args, { cwd: root, stdio: 'inherit', env: process.env });
+	const run = spawnSync(layer.command, layer.args, {
+		cwd: root,
+		stdio: 'inherit',
+		env: process.env
+	});
 	const ok = run.status === 0;
 	results.push({ name: layer.name, ok, seconds: (Date.now() - started) / 1000 });
 }
 
 console.log('\n=== summary ===');
-for (const r of results) console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name}  (${r.seconds.toFixed(1)} s)`);
+for (const r of results)
+	console.log(`${r.ok ? 'pass' : 'FAIL'}  ${r.name}  (${r.seconds.toFixed(1)} s)`);
 const failed = results.filter((r) => !r.ok).length;
 console.log(`layers: ${results.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -58,7 +58,12 @@ async function reset() {
 	);
 	const started = Date.now();
 	const db = running
-		? { url: process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`, stop: async () => {} }
+		? {
+				url:
+					process.env.DATABASE_URL ??
+					`postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`,
+				stop: async () => {}
+			}
 		: await startPostgres({
 				dataDir: `${DEFAULT_DATA_DIR}postgres`,
 				port: ports.db,
@@ -73,7 +78,9 @@ async function reset() {
 			seedPaths: loadConfig().db.seedPaths,
 			log: (line) => console.log(line)
 		});
-		console.log(`Database reset: ${applied.length} migrations and the seed applied in ${Date.now() - started} ms.`);
+		console.log(
+			`Database reset: ${applied.length} migrations and the seed applied in ${Date.now() - started} ms.`
+		);
 	} finally {
 		await db.stop();
 	}

@@ -10,7 +10,8 @@ export function seconds(value, fallback) {
 	if (value === undefined || value === null || value === '') return fallback;
 	if (typeof value === 'number') return value;
 	const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(String(value).trim());
-	if (!match || match[0] === '') throw new Error(`config.toml: "${value}" is not a duration like 5s`);
+	if (!match || match[0] === '')
+		throw new Error(`config.toml: "${value}" is not a duration like 5s`);
 	return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
@@ -46,6 +47,7 @@ export function loadConfig(path = `${SUPABASE_DIR}config.toml`) {
 			},
 			sms: {
 				enableSignup: sms.enable_signup ?? true,
+				enableConfirmations: sms.enable_confirmations ?? false,
 				template: sms.template ?? 'Your code is {{ .Code }}',
 				maxFrequency: seconds(sms.max_frequency, 5),
 				otpExpiry: seconds(sms.otp_expiry, 6000),
@@ -59,6 +61,7 @@ export function loadConfig(path = `${SUPABASE_DIR}config.toml`) {
 			},
 			email: {
 				enableSignup: email.enable_signup ?? true,
+				enableConfirmations: email.enable_confirmations ?? false,
 				maxFrequency: seconds(email.max_frequency, 1),
 				otpExpiry: seconds(email.otp_expiry, 3600),
 				otpLength: email.otp_length ?? 6

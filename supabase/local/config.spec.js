@@ -12,12 +12,16 @@ describe('config.toml as the local stack reads it', () => {
 
 	it('maps the demo phones to their test OTP without the plus sign', () => {
 		const { auth } = loadConfig();
-		expect(auth.sms.testOtp).toMatchObject({ '989120000001': '123456', '989120000003': '123456' });
+		expect(auth.sms.testOtp).toMatchObject({ 989120000001: '123456', 989120000003: '123456' });
 		expect(auth.sms.maxFrequency).toBe(5);
 	});
 
 	it('exposes the schemas and row limit PostgREST is configured with', () => {
 		const { api } = loadConfig();
-		expect(api).toMatchObject({ port: 54321, schemas: ['public', 'graphql_public'], maxRows: 1000 });
+		expect(api).toMatchObject({
+			port: 54321,
+			schemas: ['public', 'graphql_public'],
+			maxRows: 1000
+		});
 	});
 });

@@ -11,7 +11,11 @@ await runStack({
 	onReady: (stack) => {
 		const child = spawn(process.execPath, [vite, 'dev', '--port', '5173', '--strictPort'], {
 			stdio: 'inherit',
-			env: { ...process.env, PUBLIC_SUPABASE_URL: stack.url, PUBLIC_SUPABASE_ANON_KEY: stack.anonKey }
+			env: {
+				...process.env,
+				PUBLIC_SUPABASE_URL: stack.url,
+				PUBLIC_SUPABASE_ANON_KEY: stack.anonKey
+			}
 		});
 		const stopVite = () => child.kill('SIGTERM');
 		process.on('SIGINT', stopVite);

@@ -20,7 +20,15 @@ function dotenv(path) {
 }
 
 /** Starts the local edge runtime on `port`; `watch` reloads functions when their files change. */
-export async function startFunctions({ port, supabaseUrl, anonKey, serviceRoleKey, databaseUrl, watch, log }) {
+export async function startFunctions({
+	port,
+	supabaseUrl,
+	anonKey,
+	serviceRoleKey,
+	databaseUrl,
+	watch,
+	log
+}) {
 	const env = {
 		PATH: process.env.PATH,
 		HOME: process.env.HOME,
@@ -35,7 +43,14 @@ export async function startFunctions({ port, supabaseUrl, anonKey, serviceRoleKe
 		VAFA_FUNCTIONS_PORT: String(port)
 	};
 	for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-	const args = ['run', '--allow-all', '--no-lock', '--no-prompt', ...(watch ? ['--watch'] : []), MAIN];
+	const args = [
+		'run',
+		'--allow-all',
+		'--no-lock',
+		'--no-prompt',
+		...(watch ? ['--watch'] : []),
+		MAIN
+	];
 	const proc = run(DENO, args, { env, log, cwd: ROOT });
 	await waitForHttp(`http://127.0.0.1:${port}/_health`, { proc, name: 'Edge functions (Deno)' });
 	return proc;

@@ -55,11 +55,17 @@ function apiKeyOf(req, url) {
 function checkKey(req, res, url, keys) {
 	const key = apiKeyOf(req, url);
 	if (!key) {
-		send(res, 401, { message: 'No API key found in request', hint: 'Send the anon key in the apikey header.' });
+		send(res, 401, {
+			message: 'No API key found in request',
+			hint: 'Send the anon key in the apikey header.'
+		});
 		return false;
 	}
 	if (!keys.includes(key)) {
-		send(res, 401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
+		send(res, 401, {
+			message: 'Invalid API key',
+			hint: 'Double check your Supabase `anon` or `service_role` API key.'
+		});
 		return false;
 	}
 	if (!req.headers.authorization) req.headers.authorization = `Bearer ${key}`;
@@ -87,7 +93,10 @@ function checkFunctionJwt(req, res, jwtSecret) {
 	const header = req.headers.authorization ?? '';
 	const match = /^Bearer\s+(\S+)$/i.exec(header);
 	if (!match) {
-		send(res, 401, { code: 'UNAUTHORIZED_NO_AUTH_HEADER', message: 'Missing authorization header' });
+		send(res, 401, {
+			code: 'UNAUTHORIZED_NO_AUTH_HEADER',
+			message: 'Missing authorization header'
+		});
 		return false;
 	}
 	const { error } = verify(match[1], jwtSecret);

@@ -4,7 +4,10 @@ import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from './keys.js';
 
 describe('HS256 tokens', () => {
 	it('accept the well-known demo keys of supabase start', () => {
-		expect(verify(ANON_KEY, JWT_SECRET).claims).toMatchObject({ role: 'anon', iss: 'supabase-demo' });
+		expect(verify(ANON_KEY, JWT_SECRET).claims).toMatchObject({
+			role: 'anon',
+			iss: 'supabase-demo'
+		});
 		expect(verify(SERVICE_ROLE_KEY, JWT_SECRET).claims).toMatchObject({ role: 'service_role' });
 	});
 
@@ -16,11 +19,15 @@ describe('HS256 tokens', () => {
 	it('refuse a token whose claims were changed after signing', () => {
 		const [header, , signature] = sign({ role: 'authenticated' }, JWT_SECRET).split('.');
 		const forged = Buffer.from(JSON.stringify({ role: 'service_role' })).toString('base64url');
-		expect(verify(`${header}.${forged}.${signature}`, JWT_SECRET)).toEqual({ error: 'bad_signature' });
+		expect(verify(`${header}.${forged}.${signature}`, JWT_SECRET)).toEqual({
+			error: 'bad_signature'
+		});
 	});
 
 	it('refuse a token signed with another secret, an expired one and garbage', () => {
-		expect(verify(sign({ role: 'anon' }, 'another-secret-another-secret-another'), JWT_SECRET).error).toBe('bad_signature');
+		expect(
+			verify(sign({ role: 'anon' }, 'another-secret-another-secret-another'), JWT_SECRET).error
+		).toBe('bad_signature');
 		expect(verify(sign({ role: 'anon', exp: 1000 }, JWT_SECRET), JWT_SECRET).error).toBe('expired');
 		expect(verify('not.a.jwt', JWT_SECRET).error).toBe('malformed');
 		expect(verify(undefined, JWT_SECRET).error).toBe('malformed');

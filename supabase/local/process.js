@@ -10,7 +10,9 @@ export function run(command, args, { env, log, cwd }) {
 	};
 	child.stdout.on('data', forward);
 	child.stderr.on('data', forward);
-	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+	const exited = new Promise((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal }))
+	);
 	return {
 		child,
 		exited,
@@ -30,7 +32,8 @@ export async function waitForHttp(url, { proc, name, timeoutMs = 20_000 }) {
 	let exited = null;
 	proc?.exited.then((result) => (exited = result));
 	while (Date.now() < deadline) {
-		if (exited) throw new Error(`${name} exited (code ${exited.code}) before it was ready; see its log.`);
+		if (exited)
+			throw new Error(`${name} exited (code ${exited.code}) before it was ready; see its log.`);
 		try {
 			const response = await fetch(url);
 			if (response.ok) return;

@@ -119,7 +119,10 @@ export async function startStack(options = {}) {
 				log: log('functions')
 			})
 		]);
-		stoppers.push(() => rest.stop(), () => functions.stop());
+		stoppers.push(
+			() => rest.stop(),
+			() => functions.stop()
+		);
 
 		const health = async () => {
 			const check = async (name, probe) => {

@@ -5,7 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.js')).sort()) {
+for (const file of readdirSync(dir)
+	.filter((f) => f.endsWith('.bench.js'))
+	.sort()) {
 	if (only.length && !only.some((name) => file.includes(name))) continue;
 	console.log(`\n=== ${file} ===`);
 	const { default: bench } = await import(pathToFileURL(`${dir}${file}`).href);

@@ -32,7 +32,9 @@ export default async function bench() {
 	const warm = [];
 	for (let run = 0; run < RUNS; run++) {
 		const pgDir = freshDir();
-		const pg = await timed(() => startPostgres({ dataDir: `${pgDir}/postgres`, port: PORT + 1, log: () => {} }));
+		const pg = await timed(() =>
+			startPostgres({ dataDir: `${pgDir}/postgres`, port: PORT + 1, log: () => {} })
+		);
 		baseline.push(pg.ms);
 		await pg.result.stop();
 		rmSync(pgDir, { recursive: true, force: true });

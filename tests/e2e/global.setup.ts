@@ -24,8 +24,15 @@ export default async function globalSetup() {
 	const dataDir = mkdtempSync(join(tmpdir(), 'vafa-e2e-'));
 	// Postgres runs as its own user when we are root, so it must be able to enter the folder.
 	chmodSync(dataDir, 0o755);
-	const stack = await startStack({ apiPort: Number(process.env.VAFA_E2E_PORT_BASE ?? 56321), dataDir });
-	const env = { ...process.env, PUBLIC_SUPABASE_URL: stack.url, PUBLIC_SUPABASE_ANON_KEY: stack.anonKey };
+	const stack = await startStack({
+		apiPort: Number(process.env.VAFA_E2E_PORT_BASE ?? 56321),
+		dataDir
+	});
+	const env = {
+		...process.env,
+		PUBLIC_SUPABASE_URL: stack.url,
+		PUBLIC_SUPABASE_ANON_KEY: stack.anonKey
+	};
 	process.env.VAFA_STACK_URL = stack.url;
 	process.env.VAFA_ANON_KEY = stack.anonKey;
 	process.env.VAFA_SERVICE_ROLE_KEY = stack.serviceRoleKey;

@@ -9,7 +9,9 @@ const serviceKey = () => process.env.VAFA_SERVICE_ROLE_KEY as string;
 export async function codeFromOutbox(phone: string): Promise<string> {
 	const to = phone.replace(/^\+/, '');
 	for (let attempt = 0; attempt < 50; attempt++) {
-		const response = await fetch(`${stackUrl()}/auth/v1/_local/outbox?to=${encodeURIComponent(to)}`);
+		const response = await fetch(
+			`${stackUrl()}/auth/v1/_local/outbox?to=${encodeURIComponent(to)}`
+		);
 		const { messages } = (await response.json()) as { messages: { to: string; code: string }[] };
 		if (messages.length) return messages[0].code;
 		await new Promise((resolve) => setTimeout(resolve, 100));
@@ -51,8 +53,23 @@ export async function axeViolations(page: Page) {
 	await page.addScriptTag({ path: axePath });
 	return page.evaluate(async () => {
 		const result = await (
-			window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }
-		).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-		return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
+			window as unknown as {
+				axe: {
+					run: (
+						c: unknown,
+						o: unknown
+					) => Promise<{
+						violations: { id: string; help: string; nodes: { target: unknown }[] }[];
+					}>;
+				};
+			}
+		).axe.run(document, {
+			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }
+		});
+		return result.violations.map((v) => ({
+			id: v.id,
+			help: v.help,
+			targets: v.nodes.map((n) => n.target)
+		}));
 	});
 }

@@ -34,15 +34,23 @@ test('a customer signs in with the code from the outbox, sees the card, and stil
 	await expect(page).toHaveURL(/\/card/);
 	const card = page.getByTestId('member-card');
 	await expect(card).toBeVisible();
-	await expect(card.getByTestId('member-number')).toHaveAttribute('data-member-number', String(memberNumber));
+	await expect(card.getByTestId('member-number')).toHaveAttribute(
+		'data-member-number',
+		String(memberNumber)
+	);
 	await expect(card.getByTestId('member-number')).toContainText(toPersian(String(memberNumber)));
 	await expect(card.getByTestId('member-qr')).toBeVisible();
 
-	await page.waitForFunction(async () => (await navigator.serviceWorker?.getRegistration())?.active != null);
+	await page.waitForFunction(
+		async () => (await navigator.serviceWorker?.getRegistration())?.active != null
+	);
 	await context.setOffline(true);
 	await page.reload();
 	await expect(page.getByTestId('member-card')).toBeVisible();
-	await expect(page.getByTestId('member-number')).toHaveAttribute('data-member-number', String(memberNumber));
+	await expect(page.getByTestId('member-number')).toHaveAttribute(
+		'data-member-number',
+		String(memberNumber)
+	);
 	await context.setOffline(false);
 });
 
@@ -66,7 +74,9 @@ test('the demo customer signs in with the test code and the card is axe-clean in
 	expect(await axeViolations(page)).toEqual([]);
 });
 
-test('the language choice persists and the layout mirrors in Persian and Hebrew', async ({ page }) => {
+test('the language choice persists and the layout mirrors in Persian and Hebrew', async ({
+	page
+}) => {
 	await page.goto('/sign-in');
 	const box = async () => (await page.getByLabel(/Language|זבן|زبان|שפה/).boundingBox())!;
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
@@ -97,13 +107,17 @@ test('Chromium finds the app installable', async ({ baseURL }) => {
 	try {
 		const page = await context.newPage();
 		await page.goto(`${baseURL}/sign-in`);
-		await page.waitForFunction(async () => (await navigator.serviceWorker?.getRegistration())?.active != null);
+		await page.waitForFunction(
+			async () => (await navigator.serviceWorker?.getRegistration())?.active != null
+		);
 		const cdp = await context.newCDPSession(page);
 		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
 		expect(installabilityErrors).toEqual([]);
 		const manifest = await (await page.request.get(`${baseURL}/manifest.webmanifest`)).json();
 		expect(manifest.shortcuts.map((s: { url: string }) => s.url)).toContain('/card');
-		expect(manifest.icons.some((i: { purpose?: string }) => i.purpose?.includes('maskable'))).toBe(true);
+		expect(manifest.icons.some((i: { purpose?: string }) => i.purpose?.includes('maskable'))).toBe(
+			true
+		);
 	} finally {
 		await context.close();
 		rmSync(profile, { recursive: true, force: true });

@@ -26,9 +26,11 @@ describe('the local stack’s life cycle', () => {
 		const first = await startStack({ apiPort: API_PORT, dataDir });
 		const db = new pg.Client({ connectionString: first.dbUrl });
 		await db.connect();
-		await db.query(`insert into public.programs (slug, name) values ('kept-across-restarts', 'Kept')`);
+		await db.query(
+			`insert into public.programs (slug, name) values ('kept-across-restarts', 'Kept')`
+		);
 		await db.end();
-		const pids = first.pids;
+		const pids = first.pids as number[];
 		expect(pids.length).toBe(3);
 		await first.stop();
 		expect(pids.filter(alive)).toEqual([]);

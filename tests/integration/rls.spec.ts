@@ -14,15 +14,28 @@ beforeAll(async () => {
 	const admin = serviceClient();
 	const ids: Record<string, string> = {};
 	for (const phone of [OTHER_CUSTOMER_PHONE, OTHER_STAFF_PHONE]) {
-		const { data, error } = await admin.auth.admin.createUser({ phone, phone_confirm: true, password: 'a-long-password-1' });
+		const { data, error } = await admin.auth.admin.createUser({
+			phone,
+			phone_confirm: true,
+			password: 'a-long-password-1'
+		});
 		if (error) throw error;
 		ids[phone] = data.user.id;
 	}
 	const db = new pg.Client({ connectionString: inject('stack').dbUrl });
 	await db.connect();
-	await db.query(`insert into public.programs (id, slug, name, currency, locale, timezone) values ($1, 'nan-bakery', 'נאן', 'ILS', 'he', 'Asia/Jerusalem')`, [OTHER_CLUB]);
-	await db.query(`insert into public.program_staff (program_id, user_id, role) values ($1, $2, 'owner')`, [OTHER_CLUB, ids[OTHER_STAFF_PHONE]]);
-	await db.query(`insert into public.members (program_id, user_id, member_number) values ($1, $2, 1002)`, [CAFE, ids[OTHER_CUSTOMER_PHONE]]);
+	await db.query(
+		`insert into public.programs (id, slug, name, currency, locale, timezone) values ($1, 'nan-bakery', 'נאן', 'ILS', 'he', 'Asia/Jerusalem')`,
+		[OTHER_CLUB]
+	);
+	await db.query(
+		`insert into public.program_staff (program_id, user_id, role) values ($1, $2, 'owner')`,
+		[OTHER_CLUB, ids[OTHER_STAFF_PHONE]]
+	);
+	await db.query(
+		`insert into public.members (program_id, user_id, member_number) values ($1, $2, 1002)`,
+		[CAFE, ids[OTHER_CUSTOMER_PHONE]]
+	);
 	await db.end();
 });
 
@@ -44,7 +57,9 @@ describe('row-level security on clubs and members', () => {
 
 	it('shows a customer their own card and nobody else’s', async () => {
 		const customer = await phoneClient('+989120000001');
-		const { data, error } = await customer.from('members').select('member_number, program:programs(slug)');
+		const { data, error } = await customer
+			.from('members')
+			.select('member_number, program:programs(slug)');
 		expect(error).toBeNull();
 		expect(data).toEqual([{ member_number: 1001, program: { slug: 'cafe-vafa' } }]);
 	});
@@ -73,10 +88,17 @@ describe('row-level security on clubs and members', () => {
 
 	it('lets a customer rename themselves but not change their member number', async () => {
 		const customer = await phoneClient('+989120000001');
-		const renamed = await customer.from('members').update({ display_name: 'سارا ک' }).eq('member_number', 1001).select('display_name');
+		const renamed = await customer
+			.from('members')
+			.update({ display_name: 'سارا ک' })
+			.eq('member_number', 1001)
+			.select('display_name');
 		expect(renamed.error).toBeNull();
 		expect(renamed.data).toEqual([{ display_name: 'سارا ک' }]);
-		const renumbered = await customer.from('members').update({ member_number: 1 }).eq('member_number', 1001);
+		const renumbered = await customer
+			.from('members')
+			.update({ member_number: 1 })
+			.eq('member_number', 1001);
 		expect(renumbered.error?.code).toBe('42501');
 		const { data } = await customer.from('members').select('member_number');
 		expect(data).toEqual([{ member_number: 1001 }]);
@@ -84,7 +106,9 @@ describe('row-level security on clubs and members', () => {
 
 	it('keeps a customer from joining a club by writing the table directly', async () => {
 		const customer = await phoneClient('+989120000001');
-		const { error } = await customer.from('members').insert({ program_id: OTHER_CLUB, user_id: randomUUID(), member_number: 5 });
+		const { error } = await customer
+			.from('members')
+			.insert({ program_id: OTHER_CLUB, user_id: randomUUID(), member_number: 5 });
 		expect(error).not.toBeNull();
 	});
 });
@@ -98,7 +122,9 @@ describe('what hosted Supabase provides, as the migrations see it', () => {
 	afterAll(() => db.end());
 
 	it('has row-level security on every table in the exposed schema', async () => {
-		const { rows } = await db.query(`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' and not relrowsecurity`);
+		const { rows } = await db.query(
+			`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' and not relrowsecurity`
+		);
 		expect(rows).toEqual([]);
 	});
 
@@ -111,7 +137,9 @@ describe('what hosted Supabase provides, as the migrations see it', () => {
 	});
 
 	it('has the API roles with Supabase’s attributes', async () => {
-		const { rows } = await db.query(`select rolname, rolcanlogin, rolinherit, rolbypassrls from pg_roles where rolname in ('anon', 'authenticated', 'service_role', 'authenticator') order by rolname`);
+		const { rows } = await db.query(
+			`select rolname, rolcanlogin, rolinherit, rolbypassrls from pg_roles where rolname in ('anon', 'authenticated', 'service_role', 'authenticator') order by rolname`
+		);
 		expect(rows).toEqual([
 			{ rolname: 'anon', rolcanlogin: false, rolinherit: false, rolbypassrls: false },
 			{ rolname: 'authenticated', rolcanlogin: false, rolinherit: false, rolbypassrls: false },
@@ -123,19 +151,27 @@ describe('what hosted Supabase provides, as the migrations see it', () => {
 	it('reads auth.uid(), auth.role() and auth.jwt() from the request claims', async () => {
 		const sub = randomUUID();
 		await db.query('begin');
-		await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub, role: 'authenticated', email: 'a@b.c' })]);
-		const { rows } = await db.query(`select auth.uid() as uid, auth.role() as role, auth.email() as email, auth.jwt() ->> 'sub' as jwt_sub`);
+		await db.query(`select set_config('request.jwt.claims', $1, true)`, [
+			JSON.stringify({ sub, role: 'authenticated', email: 'a@b.c' })
+		]);
+		const { rows } = await db.query(
+			`select auth.uid() as uid, auth.role() as role, auth.email() as email, auth.jwt() ->> 'sub' as jwt_sub`
+		);
 		await db.query('rollback');
 		expect(rows[0]).toEqual({ uid: sub, role: 'authenticated', email: 'a@b.c', jwt_sub: sub });
 	});
 
 	it('records every migration as the Supabase CLI does', async () => {
-		const { rows } = await db.query('select version, name from supabase_migrations.schema_migrations order by version');
+		const { rows } = await db.query(
+			'select version, name from supabase_migrations.schema_migrations order by version'
+		);
 		expect(rows[0]).toEqual({ version: '20261123000100', name: 'clubs' });
 	});
 
 	it('keeps extensions out of the public schema', async () => {
-		const { rows } = await db.query(`select extname from pg_extension where extnamespace = 'public'::regnamespace`);
+		const { rows } = await db.query(
+			`select extname from pg_extension where extnamespace = 'public'::regnamespace`
+		);
 		expect(rows).toEqual([]);
 	});
 });

@@ -7,7 +7,13 @@ import { startStack } from '../../supabase/local/stack.js';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
-		stack: { url: string; anonKey: string; serviceRoleKey: string; jwtSecret: string; dbUrl: string };
+		stack: {
+			url: string;
+			anonKey: string;
+			serviceRoleKey: string;
+			jwtSecret: string;
+			dbUrl: string;
+		};
 	}
 }
 

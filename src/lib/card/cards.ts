@@ -9,7 +9,8 @@ export interface Wallet {
 	updatedAt: number | null;
 }
 
-export type WalletResult = { ok: true; wallet: Wallet } | { ok: false; problem: 'network' | 'unknown' };
+export type WalletResult =
+	{ ok: true; wallet: Wallet } | { ok: false; problem: 'network' | 'unknown' };
 
 const MEMBER_COLUMNS =
 	'id, member_number, display_name, joined_at, program:programs(id, slug, name, currency, locale, branding)';

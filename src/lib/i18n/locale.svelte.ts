@@ -1,12 +1,21 @@
 import { createContext } from 'svelte';
 import {
+	defineCustomClientStrategy,
 	getLocale,
 	locales,
 	overwriteGetLocale,
 	setLocale,
 	type Locale
 } from '$lib/paraglide/runtime';
+import { rtlBrowserLocale } from './browser-locale';
 import { isRtl } from './format';
+
+// Registered before the first getLocale(); vite.config.ts puts it between localStorage and fa.
+defineCustomClientStrategy('custom-rtlBrowser', {
+	getLocale: () => rtlBrowserLocale(navigator.languages),
+	// The explicit choice is persisted by the localStorage strategy.
+	setLocale: () => {}
+});
 
 /** The current locale as a rune; message functions read it, so a switch re-renders in place. */
 export class LocaleState {

@@ -1,11 +1,12 @@
 import { redirect } from '@sveltejs/kit';
+import { resolve } from '$app/paths';
 import { cards } from '$lib/card/cards';
 import type { PageLoad } from './$types';
 
 export const load = (async ({ parent, depends }) => {
 	depends('app:cards');
 	const { userId } = await parent();
-	if (!userId) redirect(307, '/sign-in');
+	if (!userId) redirect(307, resolve('/sign-in'));
 	// The device's copy draws at once; the server's answer streams in after it (or fails offline).
 	return { cached: await cards.cached(userId), fresh: cards.listMine(userId) };
 }) satisfies PageLoad;

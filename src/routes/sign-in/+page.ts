@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { resolve } from '$app/paths';
 import type { PageLoad } from './$types';
 
 export const load = (async ({ parent }) => {
 	const { userId } = await parent();
-	if (userId) redirect(307, '/card');
+	if (userId) redirect(307, resolve('/card'));
 }) satisfies PageLoad;

@@ -19,7 +19,10 @@ export interface Card {
 /** Shapes rows of `members` joined to `programs`; rows whose club is not visible are dropped. */
 export function toCards(rows: MemberRow[]): Card[] {
 	return rows
-		.filter((row): row is MemberRow & { program: NonNullable<MemberRow['program']> } => row.program !== null)
+		.filter(
+			(row): row is MemberRow & { program: NonNullable<MemberRow['program']> } =>
+				row.program !== null
+		)
 		.map((row) => ({
 			memberId: row.id,
 			memberNumber: row.member_number,
@@ -30,4 +33,5 @@ export function toCards(rows: MemberRow[]): Card[] {
 		.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
 }
 
-export const CARD_SELECT = 'id, member_number, display_name, joined_at, program:programs(id, slug, name, currency, locale)';
+export const CARD_SELECT =
+	'id, member_number, display_name, joined_at, program:programs(id, slug, name, currency, locale)';

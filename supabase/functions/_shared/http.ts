@@ -2,7 +2,8 @@
 
 export const corsHeaders = {
 	'Access-Control-Allow-Origin': '*',
-	'Access-Control-Allow-Headers': 'authorization, x-client-info, apikey, content-type, idempotency-key',
+	'Access-Control-Allow-Headers':
+		'authorization, x-client-info, apikey, content-type, idempotency-key',
 	'Access-Control-Allow-Methods': 'GET, POST, OPTIONS'
 };
 

@@ -6,7 +6,11 @@ Deno.test('Persian and Arabic-Indic digits become ASCII digits', () => {
 });
 
 Deno.test('an Iranian mobile typed in Persian digits with spaces normalises to E.164', () => {
-	deepStrictEqual(normalizePhone('+۹۸ ۹۱۲ ۰۰۰ ۰۰۰۱'), { ok: true, e164: '+989120000001', country: 'IR' });
+	deepStrictEqual(normalizePhone('+۹۸ ۹۱۲ ۰۰۰ ۰۰۰۱'), {
+		ok: true,
+		e164: '+989120000001',
+		country: 'IR'
+	});
 });
 
 Deno.test('a local Iranian number is read in the club country', () => {
@@ -20,7 +24,14 @@ Deno.test('an Israeli mobile with 00 and dashes normalises to E.164', () => {
 });
 
 Deno.test('letters, too few digits and impossible numbers are refused with a stable code', () => {
-	for (const input of ['', 'call me', '+98 12', '+98 912 000 00011 23', '+999 123456', '+98 912 000 000']) {
+	for (const input of [
+		'',
+		'call me',
+		'+98 12',
+		'+98 912 000 00011 23',
+		'+999 123456',
+		'+98 912 000 000'
+	]) {
 		const result = normalizePhone(input);
 		strictEqual(result.ok, false, input);
 		strictEqual(!result.ok && result.code, 'VAFA_PHONE_INVALID', input);

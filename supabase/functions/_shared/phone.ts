@@ -22,16 +22,21 @@ export function normalizePhone(input: string, defaultCountry?: CountryCode): Pho
 		.replace(/[\s\-().\u200c\u200e\u200f]/g, '')
 		.replace(/^00/, '+');
 	if (!/^\+?\d{4,17}$/.test(ascii)) {
-		return { ok: false, code: 'VAFA_PHONE_INVALID', message: 'A phone number has only digits, and may start with +.' };
+		return {
+			ok: false,
+			code: 'VAFA_PHONE_INVALID',
+			message: 'A phone number has only digits, and may start with +.'
+		};
 	}
 	const parsed = parsePhoneNumberFromString(ascii, defaultCountry);
 	if (!parsed || !parsed.isPossible()) {
 		return {
 			ok: false,
 			code: 'VAFA_PHONE_INVALID',
-			message: ascii.startsWith('+') || defaultCountry
-				? 'This is not a valid phone number.'
-				: 'Add the country code, e.g. +98 for Iran or +972 for Israel.'
+			message:
+				ascii.startsWith('+') || defaultCountry
+					? 'This is not a valid phone number.'
+					: 'Add the country code, e.g. +98 for Iran or +972 for Israel.'
 		};
 	}
 	return { ok: true, e164: parsed.number, country: parsed.country };

@@ -5,7 +5,8 @@
  */
 type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 
-const functionsDir = Deno.env.get('VAFA_FUNCTIONS_DIR') ?? new URL('../../functions/', import.meta.url).pathname;
+const functionsDir =
+	Deno.env.get('VAFA_FUNCTIONS_DIR') ?? new URL('../../functions/', import.meta.url).pathname;
 const port = Number(Deno.env.get('VAFA_FUNCTIONS_PORT') ?? 54332);
 const handlers = new Map<string, Handler>();
 const loading = new Map<string, Promise<Handler>>();
@@ -16,9 +17,9 @@ const serve = Deno.serve;
 
 function captureHandler(...args: unknown[]): Deno.HttpServer {
 	const [first, second] = args;
-	const handler = (typeof first === 'function' ? first : (second ?? (first as { handler?: Handler })?.handler)) as
-		| Handler
-		| undefined;
+	const handler = (
+		typeof first === 'function' ? first : (second ?? (first as { handler?: Handler })?.handler)
+	) as Handler | undefined;
 	if (!registering || typeof handler !== 'function') {
 		throw new Error('Deno.serve was called outside of a function module load');
 	}
@@ -45,7 +46,8 @@ function load(name: string): Promise<Handler> {
 		registered = null;
 		try {
 			await import(`file://${functionsDir}${name}/index.ts`);
-			if (!registered) throw new Error(`supabase/functions/${name}/index.ts never called Deno.serve`);
+			if (!registered)
+				throw new Error(`supabase/functions/${name}/index.ts never called Deno.serve`);
 			handlers.set(name, registered);
 			return registered as Handler;
 		} finally {
@@ -95,7 +97,9 @@ serve(
 		const started = performance.now();
 		try {
 			const response = await handler(request, info);
-			console.log(`[${name}] ${request.method} ${response.status} ${Math.round(performance.now() - started)}ms`);
+			console.log(
+				`[${name}] ${request.method} ${response.status} ${Math.round(performance.now() - started)}ms`
+			);
 			return response;
 		} catch (error) {
 			console.error(`[${name}] uncaught error:`, error);
