@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** `npm_lifecycle`-independent test layers: unit beside the code, integration against the stack. */
+/** Two vitest layers: unit tests beside the code, integration tests against the local stack. */
 export default defineConfig({
 	test: {
 		projects: [
@@ -8,6 +8,7 @@ export default defineConfig({
 				extends: './vite.config.ts',
 				test: {
 					name: 'unit',
+					globalSetup: ['tests/unit.setup.ts'],
 					include: ['src/**/*.spec.ts', 'supabase/local/**/*.spec.js'],
 					environment: 'node'
 				}
