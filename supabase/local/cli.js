@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `npm run stack` (start, foreground) and `npm run db:reset`: the local stack's command line. */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config.js';
 import { migrate, recreateDatabase } from './migrate.js';
@@ -7,6 +8,7 @@ import { startPostgres } from './postgres.js';
 import { DEFAULT_DATA_DIR, portsFor, startStack } from './stack.js';
 
 const apiPort = Number(process.env.VAFA_PORT_BASE ?? loadConfig().api.port);
+const dataDir = process.env.VAFA_DATA_DIR ?? DEFAULT_DATA_DIR;
 
 /** Starts the stack and keeps it up until Ctrl-C or SIGTERM, then stops every process it started. */
 export async function runStack({ watch = false, onReady } = {}) {
@@ -22,9 +24,11 @@ export async function runStack({ watch = false, onReady } = {}) {
 	try {
 		stack = await startStack({
 			apiPort,
+			dataDir,
 			watch,
 			echo: (service, line) => {
-				if (service === 'auth' || /error|fatal/i.test(line)) console.log(`[${service}] ${line}`);
+				// The terminal shows what a developer acts on: codes sent, and failures.
+				if (/^outbox #|error|fatal|panic/i.test(line)) console.log(`[${service}] ${line}`);
 			}
 		});
 	} catch (error) {
@@ -65,7 +69,7 @@ async function reset() {
 				stop: async () => {}
 			}
 		: await startPostgres({
-				dataDir: `${DEFAULT_DATA_DIR}postgres`,
+				dataDir: join(dataDir, 'postgres'),
 				port: ports.db,
 				databaseUrl: process.env.DATABASE_URL,
 				log: () => {}

@@ -76,7 +76,13 @@ export async function startPostgres({ dataDir, port, databaseUrl, log }) {
 			'-c',
 			'synchronous_commit=off'
 		],
-		{ ...ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } }
+		{
+			...ids,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: { ...process.env, LC_MESSAGES: 'C' },
+			// Out of the terminal's process group: the stack stops Postgres last, after its clients.
+			detached: true
+		}
 	);
 	await new Promise((resolve, reject) => {
 		let output = '';

@@ -4,7 +4,14 @@ import { createServer } from 'node:net';
 
 /** Spawns `command` with output sent line by line to `log`; `stop()` ends it, SIGKILL after 5 s. */
 export function run(command, args, { env, log, cwd }) {
-	const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+	// Its own process group, so a Ctrl-C in the terminal reaches only the stack, which stops
+	// the children in order instead of all of them dying at once.
+	const child = spawn(command, args, {
+		env,
+		cwd,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true
+	});
 	const forward = (chunk) => {
 		for (const line of chunk.toString().split('\n')) if (line.trim()) log(line);
 	};

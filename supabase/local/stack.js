@@ -4,6 +4,7 @@
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from './config.js';
@@ -46,7 +47,7 @@ export async function startStack(options = {}) {
 	const config = loadConfig();
 	const ports = portsFor(options.apiPort ?? config.api.port);
 	const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-	const logsDir = `${dataDir}/logs`;
+	const logsDir = join(dataDir, 'logs');
 	mkdirSync(logsDir, { recursive: true });
 	const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
 	const url = `http://127.0.0.1:${ports.api}`;
@@ -74,7 +75,7 @@ export async function startStack(options = {}) {
 		if (!databaseUrl) await assertPortFree(ports.db, 'Postgres');
 
 		const db = await startPostgres({
-			dataDir: `${dataDir}/postgres`,
+			dataDir: join(dataDir, 'postgres'),
 			port: ports.db,
 			databaseUrl,
 			log: log('postgres')

@@ -1,9 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startPostgres } from '../../supabase/local/postgres.js';
 import { startStack } from '../../supabase/local/stack.js';
 
 const API_PORT = 57321;
@@ -69,6 +71,81 @@ describe('the local stack’s life cycle', () => {
 			expect(rows.map((row) => row.slug)).toEqual(['cafe-vafa']);
 		} finally {
 			await stack.stop();
+		}
+	});
+});
+
+/** Processes whose command line names `dataDir` (Postgres is started with -D inside it). */
+function processesUsing(dir: string) {
+	const ps = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout;
+	return ps.split('\n').filter((line) => line.includes(dir) && !line.includes('ps -eo'));
+}
+
+describe('the stack’s command line', () => {
+	const cliDir = mkdtempSync(join(tmpdir(), 'vafa-cli-'));
+	chmodSync(cliDir, 0o755);
+	const env = { ...process.env, VAFA_PORT_BASE: String(API_PORT), VAFA_DATA_DIR: cliDir };
+	afterAll(() => rmSync(cliDir, { recursive: true, force: true }));
+
+	it('npm run stack serves until SIGTERM, then exits cleanly and leaves no process', async () => {
+		const child = spawn(process.execPath, ['supabase/local/cli.js', 'start'], {
+			env,
+			stdio: 'pipe'
+		});
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+		for (let i = 0; i < 200 && !output.includes('is up'); i++)
+			await new Promise((r) => setTimeout(r, 50));
+		expect(output).toContain('is up');
+		const health = await fetch(`http://127.0.0.1:${API_PORT}/_local/health`);
+		expect(health.status).toBe(200);
+		expect(processesUsing(cliDir).length).toBeGreaterThan(0);
+
+		child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+		expect(processesUsing(cliDir)).toEqual([]);
+		await expect(fetch(`http://127.0.0.1:${API_PORT}/_local/health`)).rejects.toThrow();
+	});
+
+	it('npm run db:reset rebuilds the stopped database with the seed', async () => {
+		const reset = spawnSync(process.execPath, ['supabase/local/cli.js', 'reset'], {
+			env,
+			encoding: 'utf8'
+		});
+		expect(reset.status, reset.stderr).toBe(0);
+		expect(reset.stdout).toMatch(/Database reset: \d+ migrations and the seed applied/);
+		expect(processesUsing(cliDir)).toEqual([]);
+	});
+});
+
+describe('DATABASE_URL', () => {
+	it('points the stack at an existing Postgres instead of the embedded one', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'vafa-external-'));
+		chmodSync(dir, 0o755);
+		const external = await startPostgres({
+			dataDir: join(dir, 'pg'),
+			port: API_PORT + 20,
+			log: () => {}
+		});
+		try {
+			const stack = await startStack({
+				apiPort: API_PORT,
+				dataDir: join(dir, 'stack'),
+				databaseUrl: external.url
+			});
+			try {
+				expect(stack.dbUrl).toBe(external.url);
+				const response = await fetch(`${stack.url}/rest/v1/programs?select=slug`, {
+					headers: { apikey: stack.serviceRoleKey }
+				});
+				expect(await response.json()).toEqual([{ slug: 'cafe-vafa' }]);
+			} finally {
+				await stack.stop();
+			}
+		} finally {
+			await external.stop();
+			rmSync(dir, { recursive: true, force: true });
 		}
 	});
 });
