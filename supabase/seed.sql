@@ -30,5 +30,45 @@ insert into public.program_staff (program_id, user_id, role) values
   ('22222222-2222-4222-8222-000000000001', '11111111-1111-4111-8111-000000000002', 'cashier'),
   ('22222222-2222-4222-8222-000000000001', '11111111-1111-4111-8111-000000000003', 'owner');
 
-insert into public.members (program_id, user_id, member_number, display_name) values
-  ('22222222-2222-4222-8222-000000000001', '11111111-1111-4111-8111-000000000001', 1001, 'سارا');
+insert into public.members (program_id, user_id, member_number, display_name, joined_at) values
+  ('22222222-2222-4222-8222-000000000001', '11111111-1111-4111-8111-000000000001', 1001, 'سارا',
+   now() - interval '60 days');
+
+-- Tiers, rewards and the first rule version of cafe-vafa.
+update public.programs
+set settings = '{"points_expiry_days": 365, "adjustment_approval_threshold": 1000}'
+where id = '22222222-2222-4222-8222-000000000001';
+
+insert into public.tiers (id, program_id, rank, name, threshold, window_days, multiplier, benefits, downgrade_grace_days) values
+  ('33333333-3333-4333-8333-000000000000', '22222222-2222-4222-8222-000000000001', 0, 'برنزی', 0, 365, 1.00,
+   '["یک امتیاز برای هر ۱۰ هزار تومان"]', 0),
+  ('33333333-3333-4333-8333-000000000001', '22222222-2222-4222-8222-000000000001', 1, 'نقره‌ای', 500, 365, 1.25,
+   '["۲۵٪ امتیاز بیشتر", "قهوهٔ روز تولد"]', 30),
+  ('33333333-3333-4333-8333-000000000002', '22222222-2222-4222-8222-000000000001', 2, 'طلایی', 2000, 365, 1.50,
+   '["۵۰٪ امتیاز بیشتر", "برانچ رایگان فصلی"]', 60);
+
+update public.members set tier_id = '33333333-3333-4333-8333-000000000000', tier_since = joined_at
+where program_id = '22222222-2222-4222-8222-000000000001' and tier_id is null;
+
+insert into public.rewards (program_id, name, description, points_cost, min_tier_rank, stock, per_member_limit) values
+  ('22222222-2222-4222-8222-000000000001', 'اسپرسو', 'یک اسپرسوی تک یا دبل', 100, 0, null, null),
+  ('22222222-2222-4222-8222-000000000001', 'کیک روز', 'یک برش از کیک روز', 250, 0, 40, null),
+  ('22222222-2222-4222-8222-000000000001', 'برانچ دونفره', 'برانچ کامل برای دو نفر', 800, 2, 10, 1);
+
+insert into public.earning_rules (program_id, version, rules, effective_from) values
+  ('22222222-2222-4222-8222-000000000001', 1,
+   '{"points_per_unit": {"unit": 100000, "points": 1, "rounding": "floor"}, "first_purchase_bonus": 50}', now());
+
+-- Sara's history, through the same function the checkout uses, so the ledger adds up.
+select public.record_purchase('22222222-2222-4222-8222-000000000001', m.id, p.amount, p.accrual, p.key,
+  '[]'::jsonb, null, 1, '11111111-1111-4111-8111-000000000002', now() - p.ago)
+from public.members m,
+  (values
+    (1500000::bigint, '[{"points": 15, "reason_key": "rule.base", "reason_params": {"per": 100000}}, {"points": 50, "reason_key": "rule.first_purchase"}]'::jsonb, 'seed-sara-1', interval '40 days'),
+    (4200000::bigint, '[{"points": 42, "reason_key": "rule.base", "reason_params": {"per": 100000}}]'::jsonb, 'seed-sara-2', interval '12 days'),
+    (9800000::bigint, '[{"points": 98, "reason_key": "rule.base", "reason_params": {"per": 100000}}]'::jsonb, 'seed-sara-3', interval '2 days')
+  ) as p(amount, accrual, key, ago)
+where m.member_number = 1001 and m.program_id = '22222222-2222-4222-8222-000000000001';
+
+select public.wallet_topup(m.id, 5000000, 'seed-sara-topup', now() - interval '1 day')
+from public.members m where m.member_number = 1001 and m.program_id = '22222222-2222-4222-8222-000000000001';
