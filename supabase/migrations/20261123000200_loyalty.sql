@@ -93,8 +93,9 @@ create table public.redemptions (
   check ((status = 'used') = (used_at is not null)),
   check (expires_at > issued_at)
 );
-create index redemptions_member_id_idx on public.redemptions (member_id, issued_at desc);
-create index redemptions_reward_id_member_id_idx on public.redemptions (reward_id, member_id);
+-- Indexes lead with a foreign key's columns (program_id second), so cascades and checks never scan.
+create index redemptions_member_id_idx on public.redemptions (member_id, program_id, issued_at desc);
+create index redemptions_reward_id_member_id_idx on public.redemptions (reward_id, program_id, member_id);
 create index redemptions_used_by_idx on public.redemptions (used_by);
 alter table public.redemptions enable row level security;
 
@@ -139,14 +140,14 @@ create table public.purchases (
   check (points_clawed_back + points_shortfall <= points_earned),
   check (wallet_returned <= wallet_paid and points_returned <= points_paid)
 );
-create index purchases_member_id_idx on public.purchases (member_id, occurred_at desc);
+create index purchases_member_id_idx on public.purchases (member_id, program_id, occurred_at desc);
 create index purchases_recorded_by_idx on public.purchases (recorded_by);
 alter table public.purchases enable row level security;
 
 alter table public.redemptions
   add constraint redemptions_purchase_fk foreign key (program_id, purchase_id)
     references public.purchases (program_id, id) on delete set null (purchase_id);
-create index redemptions_purchase_id_idx on public.redemptions (purchase_id);
+create index redemptions_purchase_id_idx on public.redemptions (purchase_id, program_id);
 
 -- Idempotency: one row per (club, key); a replay returns `result` instead of acting again.
 create table public.operations (
@@ -173,7 +174,7 @@ create table public.accounts (
   -- The guard against overdrafts: concurrent debits queue on this row and the check refuses < 0.
   balance bigint not null default 0 check (balance >= 0),
   updated_at timestamptz not null default now(),
-  unique (member_id, kind),
+  unique (member_id, program_id, kind),
   unique (program_id, id),
   foreign key (program_id, member_id) references public.members (program_id, id) on delete cascade
 );
@@ -213,8 +214,8 @@ create table public.ledger_entries (
 );
 -- "My history", newest first, by keyset (created_at, id).
 create index ledger_entries_member_history_idx on public.ledger_entries (member_id, created_at desc, id desc);
-create index ledger_entries_account_id_idx on public.ledger_entries (account_id);
-create index ledger_entries_purchase_id_idx on public.ledger_entries (purchase_id) where purchase_id is not null;
+create index ledger_entries_account_id_idx on public.ledger_entries (account_id, program_id);
+create index ledger_entries_purchase_id_idx on public.ledger_entries (purchase_id, program_id);
 create index ledger_entries_redemption_id_idx on public.ledger_entries (redemption_id) where redemption_id is not null;
 create index ledger_entries_operation_id_idx on public.ledger_entries (operation_id);
 create index ledger_entries_actor_idx on public.ledger_entries (actor) where actor is not null;
@@ -238,6 +239,7 @@ create table public.points_lots (
 create index points_lots_open_idx on public.points_lots (account_id, expires_at nulls last, id) where remaining > 0;
 create index points_lots_expiry_idx on public.points_lots (program_id, expires_at) where remaining > 0 and expires_at is not null;
 create index points_lots_entry_id_idx on public.points_lots (entry_id);
+create index points_lots_account_id_idx on public.points_lots (account_id, program_id);
 create index points_lots_purchase_id_idx on public.points_lots (purchase_id) where purchase_id is not null;
 alter table public.points_lots enable row level security;
 
@@ -276,7 +278,7 @@ create table public.approvals (
   check ((status = 'pending') = (decided_at is null))
 );
 create index approvals_program_id_idx on public.approvals (program_id, status);
-create index approvals_member_id_idx on public.approvals (member_id);
+create index approvals_member_id_idx on public.approvals (member_id, program_id);
 create index approvals_requested_by_idx on public.approvals (requested_by);
 create index approvals_decided_by_idx on public.approvals (decided_by);
 alter table public.approvals enable row level security;
