@@ -55,7 +55,21 @@ export async function startStack(options = {}) {
 	const log = (service) => (logs[service] ??= logWriter(logsDir, service, options.echo));
 	const stoppers = [];
 
+	// If this process exits without stop() (a crash, process.exit), its children must not outlive it.
+	const children = [];
+	const killChildren = () => {
+		for (const { pid, signal } of children) {
+			try {
+				process.kill(pid, signal);
+			} catch {
+				// already gone
+			}
+		}
+	};
+	process.once('exit', killChildren);
+
 	async function stop() {
+		process.off('exit', killChildren);
 		for (const stopOne of stoppers.reverse()) {
 			await stopOne().catch((error) => log('stack')(`stop failed: ${error.message}`));
 		}
@@ -81,6 +95,7 @@ export async function startStack(options = {}) {
 			log: log('postgres')
 		});
 		stoppers.push(() => db.stop());
+		if (db.pid) children.push({ pid: db.pid, signal: 'SIGINT' });
 		if (options.reset) await recreateDatabase(db.url);
 		await migrate({
 			url: db.url,

@@ -98,3 +98,8 @@ create policy "Customers can rename themselves" on public.members
 revoke update on public.members from anon, authenticated;
 grant update (display_name) on public.members to authenticated;
 revoke all on public.programs, public.program_staff, public.members from anon;
+-- An owner edits the club's face and settings; its id, creation time and member numbering are the system's.
+revoke update on public.programs from authenticated;
+grant update (name, slug, currency, locale, timezone, branding, settings) on public.programs to authenticated;
+-- truncate skips row-level security, so no API role may.
+revoke truncate on public.programs, public.program_staff, public.members from authenticated, service_role;

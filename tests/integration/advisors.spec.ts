@@ -85,7 +85,9 @@ describe('Supabase’s database advisors find nothing to flag', () => {
 	});
 
 	it('no extension lives in the public schema', async () => {
-		expect(await rows(`select extname from pg_extension where extnamespace = 'public'::regnamespace`)).toEqual([]);
+		expect(
+			await rows(`select extname from pg_extension where extnamespace = 'public'::regnamespace`)
+		).toEqual([]);
 	});
 
 	it('no policy trusts user_metadata, which users can edit themselves', async () => {
