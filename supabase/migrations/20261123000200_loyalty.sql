@@ -16,6 +16,8 @@ as $$
   select string_agg(substr('23456789ABCDEFGHJKMNPQRSTUVWXYZ', 1 + (get_byte(b, i) % 31), 1), '')
   from extensions.gen_random_bytes(p_length) as b, generate_series(0, p_length - 1) as i
 $$;
+-- members.referral_code defaults to it, so the service role can add members directly.
+grant execute on function private.random_code(int) to service_role;
 
 create table public.tiers (
   id uuid primary key default gen_random_uuid(),
@@ -296,6 +298,12 @@ grant insert on public.earning_rules to authenticated;
 -- Nobody, not even the service role, rewrites history.
 revoke update, delete, truncate on public.ledger_entries, public.earning_rules, public.audit_log
   from service_role;
+-- The service role reads everything but writes money, points and their records only through the
+-- functions, so a balance always equals the sum of its entries; truncate would skip RLS.
+revoke insert, update, delete, truncate on public.redemptions, public.purchases, public.operations,
+  public.accounts, public.ledger_entries, public.points_lots, public.audit_log, public.approvals
+  from service_role;
+revoke truncate on public.tiers, public.rewards from service_role;
 
 create function private.is_staff(p_program_id uuid, p_min public.staff_role) returns boolean
 language sql stable security definer
