@@ -33,18 +33,32 @@ as $$
   select case when p_now is not null and private.is_trusted() then p_now else now() end
 $$;
 
-create function private.require_amount(p_amount bigint, p_what text) returns void
+/*
+ * Checks an amount and returns it as bigint. The API takes amounts as numeric so that a fraction
+ * or a number beyond bigint gets this stable code instead of a cast error from PostgREST.
+ */
+create function private.require_amount(p_amount numeric, p_what text) returns bigint
 language plpgsql volatile
 set search_path = ''
 as $$
 begin
-  if p_amount is null or p_amount <= 0 then
+  if p_amount is null or p_amount <= 0 or p_amount <> trunc(p_amount) then
     perform private.fail('VAFA_INVALID_AMOUNT', format('%s must be a whole number greater than zero.', p_what));
   end if;
   if p_amount > 1000000000000000 then
     perform private.fail('VAFA_INVALID_AMOUNT', format('%s is larger than any real purchase.', p_what));
   end if;
+  return p_amount::bigint;
 end
+$$;
+
+/* When points credited now expire under the club's settings (null: never). */
+create function private.points_expiry(p_program_id uuid, p_now timestamptz) returns timestamptz
+language sql stable
+set search_path = ''
+as $$
+  select p_now + make_interval(days => nullif(p.settings ->> 'points_expiry_days', '')::int)
+  from public.programs p where p.id = p_program_id
 $$;
 
 /*
@@ -130,7 +144,8 @@ $$;
 /*
  * Posts one entry: locks the account, moves its balance (never below zero), keeps points lots in
  * step (a credit opens a lot; a debit consumes lots first-in first-out, the purchase's own first
- * when `p_purchase_id` is given for a clawback) and returns the entry.
+ * when `p_purchase_id` is given for a clawback, `p_lot_id` first when expiring that lot) and
+ * returns the entry.
  */
 create function private.post(
   p_member public.members,
@@ -145,7 +160,8 @@ create function private.post(
   p_purchase_line int default null,
   p_redemption_id uuid default null,
   p_rule_version int default null,
-  p_expires_at timestamptz default null
+  p_expires_at timestamptz default null,
+  p_lot_id bigint default null
 ) returns public.ledger_entries
 language plpgsql
 set search_path = ''
@@ -194,7 +210,8 @@ begin
       for v_lot in
         select l.id, l.remaining from public.points_lots l
         where l.account_id = v_account.id and l.remaining > 0
-        order by (p_kind = 'clawback' and l.purchase_id is not distinct from p_purchase_id) desc,
+        order by l.id is not distinct from p_lot_id desc,
+          (p_kind = 'clawback' and l.purchase_id is not distinct from p_purchase_id) desc,
           l.expires_at nulls last, l.id
         for update
       loop
@@ -233,9 +250,12 @@ $$;
 
 /*
  * Sets the member's tier from points earned in each tier's qualification window: up at once, down
- * only once the current tier's grace has run out. Returns {before, after, grace_until}.
+ * only once the current tier's grace has run out. A refund passes the refunded purchase's time as
+ * `p_revoke_since`: a tier reached since then was reached with that purchase, so no grace is owed.
+ * Returns {before, after, grace_until}.
  */
-create function private.recompute_tier(p_member_id uuid, p_now timestamptz) returns jsonb
+create function private.recompute_tier(p_member_id uuid, p_now timestamptz, p_revoke_since timestamptz default null)
+returns jsonb
 language plpgsql
 set search_path = ''
 as $$
@@ -264,6 +284,8 @@ begin
       tier_since = case when tier_id is distinct from v_qualified.id then p_now else tier_since end,
       tier_grace_until = null
     where id = v_member.id;
+  elsif p_revoke_since is not null and v_member.tier_since >= p_revoke_since then
+    update public.members set tier_id = v_qualified.id, tier_since = p_now, tier_grace_until = null where id = v_member.id;
   elsif v_member.tier_grace_until is null then
     update public.members set tier_grace_until = p_now + make_interval(days => v_current.downgrade_grace_days)
     where id = v_member.id
@@ -366,6 +388,10 @@ begin
     perform private.fail('VAFA_PROGRAM_NOT_FOUND', 'There is no club with that link.');
   end if;
   select * into v_member from public.members where program_id = v_program.id and user_id = v_user;
+  if v_member.id is null and (char_length(trim(p_display_name)) > 80
+      or p_birthday > current_date or p_birthday < date '1900-01-01') then
+    perform private.fail('VAFA_INVALID_REQUEST', 'A display name is at most 80 characters and a birthday is a past date.');
+  end if;
   if v_member.id is not null then
     return jsonb_build_object('member_id', v_member.id, 'member_number', v_member.member_number,
       'referral_code', v_member.referral_code, 'joined', false);
@@ -392,7 +418,7 @@ $$;
  * `p_accrual` is an array of {points, reason_key, reason_params?, line?}.
  */
 create function public.record_purchase(
-  p_program_id uuid, p_member_id uuid, p_amount bigint, p_accrual jsonb, p_idempotency_key text,
+  p_program_id uuid, p_member_id uuid, p_amount numeric, p_accrual jsonb, p_idempotency_key text default null,
   p_lines jsonb default '[]'::jsonb, p_external_ref text default null, p_rule_version int default null,
   p_actor uuid default null, p_now timestamptz default null
 ) returns jsonb
@@ -409,42 +435,50 @@ declare
   v_total bigint := 0;
   v_entries jsonb := '[]'::jsonb;
   v_entry public.ledger_entries;
-  v_expiry_days int;
   v_tier jsonb;
   v_result jsonb;
+  v_amount bigint := private.require_amount(p_amount, 'The purchase amount');
 begin
-  perform private.require_amount(p_amount, 'The purchase amount');
   if jsonb_typeof(p_accrual) is distinct from 'array' or jsonb_typeof(p_lines) is distinct from 'array' then
     perform private.fail('VAFA_INVALID_REQUEST', 'Accrual and lines must be JSON arrays.');
   end if;
-  v_member := private.member(p_member_id, p_program_id);
+  -- A missing club must match no member, not skip the club check.
+  v_member := private.member(p_member_id, coalesce(p_program_id, '00000000-0000-0000-0000-000000000000'));
   select * into v_op from private.begin_op(p_program_id, p_idempotency_key, 'record_purchase',
-    jsonb_build_object('member', p_member_id, 'amount', p_amount, 'accrual', p_accrual, 'lines', p_lines,
+    jsonb_build_object('member', p_member_id, 'amount', v_amount, 'accrual', p_accrual, 'lines', p_lines,
       'external_ref', p_external_ref, 'rule_version', p_rule_version));
   if v_op.replay is not null then
     return v_op.replay;
   end if;
+  if p_external_ref is not null and exists (
+    select 1 from public.purchases where program_id = p_program_id and external_ref = p_external_ref
+  ) then
+    perform private.fail('VAFA_PURCHASE_DUPLICATE', 'A purchase with this receipt reference is already recorded.');
+  end if;
 
   insert into public.purchases (program_id, member_id, amount, lines, external_ref, rule_version, recorded_by, occurred_at)
-  values (p_program_id, p_member_id, p_amount, p_lines, p_external_ref, p_rule_version, p_actor, v_now)
+  values (p_program_id, p_member_id, v_amount, p_lines, p_external_ref, p_rule_version, p_actor, v_now)
   returning * into v_purchase;
 
-  select nullif(p.settings ->> 'points_expiry_days', '')::int into v_expiry_days
-  from public.programs p where p.id = p_program_id;
-
   for v_line in select * from jsonb_array_elements(p_accrual) loop
-    if jsonb_typeof(v_line -> 'points') <> 'number' or (v_line ->> 'points') !~ '^\d+$' then
+    -- `is distinct from`: a line without points must be refused, not slip through as null.
+    if jsonb_typeof(v_line -> 'points') is distinct from 'number' or (v_line ->> 'points') !~ '^\d{1,15}$' then
       perform private.fail('VAFA_INVALID_ACCRUAL', 'Every accrual line needs a whole, non-negative number of points.');
     end if;
     if coalesce(v_line ->> 'reason_key', '') !~ '^[a-z][a-z0-9_.]{1,80}$' then
       perform private.fail('VAFA_INVALID_ACCRUAL', 'Every accrual line needs a reason key such as rule.base.');
     end if;
+    if v_line ? 'line' and (jsonb_typeof(v_line -> 'line') is distinct from 'number' or (v_line ->> 'line') !~ '^\d{1,9}$') then
+      perform private.fail('VAFA_INVALID_ACCRUAL', 'An accrual line''s line number is a whole number from 0.');
+    end if;
+    if v_line ? 'reason_params' and jsonb_typeof(v_line -> 'reason_params') is distinct from 'object' then
+      perform private.fail('VAFA_INVALID_ACCRUAL', 'An accrual line''s reason_params is a JSON object.');
+    end if;
     v_points := (v_line ->> 'points')::bigint;
     continue when v_points = 0;
     v_entry := private.post(v_member, 'points', 'earn', v_points, v_line ->> 'reason_key',
       coalesce(v_line -> 'reason_params', '{}'::jsonb), v_op.op_id, v_now, v_purchase.id,
-      (v_line ->> 'line')::int, null, p_rule_version,
-      case when v_expiry_days is not null then v_now + make_interval(days => v_expiry_days) end);
+      (v_line ->> 'line')::int, null, p_rule_version, private.points_expiry(p_program_id, v_now));
     v_total := v_total + v_points;
     v_entries := v_entries || private.entry_json(v_entry);
   end loop;
@@ -454,7 +488,7 @@ begin
   v_tier := private.recompute_tier(p_member_id, v_now);
 
   v_result := jsonb_build_object(
-    'purchase_id', v_purchase.id, 'amount', p_amount, 'points_earned', v_total, 'entries', v_entries,
+    'purchase_id', v_purchase.id, 'amount', v_amount, 'points_earned', v_total, 'entries', v_entries,
     'balances', private.balances(p_member_id), 'tier', v_tier
   );
   return private.finish_op(v_op.op_id, v_result);
@@ -463,7 +497,7 @@ $$;
 
 /* A customer spends points on a reward and gets a one-time code to show at checkout. */
 create function public.redeem_reward(
-  p_reward_id uuid, p_idempotency_key text, p_now timestamptz default null
+  p_reward_id uuid, p_idempotency_key text default null, p_now timestamptz default null
 ) returns jsonb
 language plpgsql security definer
 set search_path = ''
@@ -537,7 +571,7 @@ $$;
 
 /* At checkout, staff use a redemption code once. */
 create function public.use_redemption(
-  p_program_id uuid, p_code text, p_idempotency_key text, p_purchase_id uuid default null,
+  p_program_id uuid, p_code text, p_idempotency_key text default null, p_purchase_id uuid default null,
   p_now timestamptz default null
 ) returns jsonb
 language plpgsql security definer
@@ -587,7 +621,7 @@ $$;
  * may name the purchase they pay for, so a refund can return them.
  */
 create function private.counter_move(
-  p_kind text, p_member_id uuid, p_amount bigint, p_idempotency_key text, p_purchase_id uuid,
+  p_kind text, p_member_id uuid, p_amount numeric, p_idempotency_key text, p_purchase_id uuid,
   p_now timestamptz
 ) returns jsonb
 language plpgsql
@@ -595,16 +629,16 @@ set search_path = ''
 as $$
 declare
   v_now timestamptz := private.clock(p_now);
+  v_amount bigint := private.require_amount(p_amount, 'The amount');
   v_member public.members;
   v_op record;
   v_entry public.ledger_entries;
   v_purchase public.purchases;
 begin
-  perform private.require_amount(p_amount, 'The amount');
   v_member := private.member(p_member_id);
   perform private.require_staff(v_member.program_id, 'cashier');
   select * into v_op from private.begin_op(v_member.program_id, p_idempotency_key, p_kind,
-    jsonb_build_object('member', p_member_id, 'amount', p_amount, 'purchase', p_purchase_id));
+    jsonb_build_object('member', p_member_id, 'amount', v_amount, 'purchase', p_purchase_id));
   if v_op.replay is not null then
     return v_op.replay;
   end if;
@@ -615,109 +649,118 @@ begin
     end if;
   end if;
   if p_kind = 'wallet_topup' then
-    v_entry := private.post(v_member, 'wallet', 'topup', p_amount, 'wallet.topup', '{}', v_op.op_id, v_now);
+    v_entry := private.post(v_member, 'wallet', 'topup', v_amount, 'wallet.topup', '{}', v_op.op_id, v_now);
   elsif p_kind = 'wallet_spend' then
-    if p_purchase_id is not null and v_purchase.wallet_paid + p_amount > v_purchase.amount then
+    if p_purchase_id is not null and v_purchase.wallet_paid + v_amount > v_purchase.amount then
       perform private.fail('VAFA_INVALID_AMOUNT', 'The wallet cannot pay more than the purchase costs.');
     end if;
-    v_entry := private.post(v_member, 'wallet', 'spend', -p_amount, 'wallet.spend', '{}', v_op.op_id, v_now, p_purchase_id);
-    update public.purchases set wallet_paid = wallet_paid + p_amount where id = p_purchase_id;
+    v_entry := private.post(v_member, 'wallet', 'spend', -v_amount, 'wallet.spend', '{}', v_op.op_id, v_now, p_purchase_id);
+    update public.purchases set wallet_paid = wallet_paid + v_amount where id = p_purchase_id;
   else
-    v_entry := private.post(v_member, 'points', 'spend', -p_amount, 'points.paid', '{}', v_op.op_id, v_now, p_purchase_id);
-    update public.purchases set points_paid = points_paid + p_amount where id = p_purchase_id;
+    v_entry := private.post(v_member, 'points', 'spend', -v_amount, 'points.paid', '{}', v_op.op_id, v_now, p_purchase_id);
+    update public.purchases set points_paid = points_paid + v_amount where id = p_purchase_id;
   end if;
   update public.members set last_activity_at = v_now where id = p_member_id;
   perform private.audit(v_member.program_id, replace(p_kind, '_', '.'), 'ledger_entries', v_entry.id::text,
-    jsonb_build_object('member_id', p_member_id, 'amount', p_amount));
+    jsonb_build_object('member_id', p_member_id, 'amount', v_amount));
   return private.finish_op(v_op.op_id, jsonb_build_object(
     'entry', private.entry_json(v_entry), 'balances', private.balances(p_member_id)
   ));
 end
 $$;
 
-create function public.wallet_topup(p_member_id uuid, p_amount bigint, p_idempotency_key text, p_now timestamptz default null)
+create function public.wallet_topup(
+  p_member_id uuid, p_amount numeric default null, p_idempotency_key text default null, p_now timestamptz default null
+)
 returns jsonb language sql security definer set search_path = ''
 as $$ select private.counter_move('wallet_topup', p_member_id, p_amount, p_idempotency_key, null, p_now) $$;
 
 create function public.wallet_spend(
-  p_member_id uuid, p_amount bigint, p_idempotency_key text, p_purchase_id uuid default null, p_now timestamptz default null
+  p_member_id uuid, p_amount numeric default null, p_idempotency_key text default null, p_purchase_id uuid default null,
+  p_now timestamptz default null
 ) returns jsonb language sql security definer set search_path = ''
 as $$ select private.counter_move('wallet_spend', p_member_id, p_amount, p_idempotency_key, p_purchase_id, p_now) $$;
 
 create function public.pay_with_points(
-  p_member_id uuid, p_points bigint, p_idempotency_key text, p_purchase_id uuid default null, p_now timestamptz default null
+  p_member_id uuid, p_points numeric default null, p_idempotency_key text default null, p_purchase_id uuid default null,
+  p_now timestamptz default null
 ) returns jsonb language sql security definer set search_path = ''
 as $$ select private.counter_move('pay_with_points', p_member_id, p_points, p_idempotency_key, p_purchase_id, p_now) $$;
 
 /*
  * Refunds part or all of a purchase: earned points are clawed back in proportion (what the member
  * no longer has is recorded as a shortfall, never as a negative balance), and wallet money and
- * points paid for it come back in the same proportion.
+ * points paid for it come back in the same proportion. Shares are of the amount refunded so far,
+ * so refunds that do not divide evenly still add up to exactly what the purchase moved.
  */
 create function public.refund_purchase(
-  p_purchase_id uuid, p_amount bigint, p_idempotency_key text, p_now timestamptz default null
+  p_purchase_id uuid, p_amount numeric default null, p_idempotency_key text default null,
+  p_now timestamptz default null
 ) returns jsonb
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
   v_now timestamptz := private.clock(p_now);
+  v_amount bigint := private.require_amount(p_amount, 'The refund amount');
   v_purchase public.purchases;
   v_member public.members;
   v_op record;
   v_refunded bigint;
   v_claw bigint;
-  v_take bigint;
+  v_take bigint := 0;
   v_balance bigint;
   v_wallet bigint;
   v_points bigint;
   v_entries jsonb := '[]'::jsonb;
   v_entry public.ledger_entries;
 begin
-  perform private.require_amount(p_amount, 'The refund amount');
   select * into v_purchase from public.purchases where id = p_purchase_id;
   if v_purchase.id is null then
     perform private.fail('VAFA_PURCHASE_NOT_FOUND', 'There is no such purchase.');
   end if;
   perform private.require_staff(v_purchase.program_id, 'cashier');
   select * into v_op from private.begin_op(v_purchase.program_id, p_idempotency_key, 'refund_purchase',
-    jsonb_build_object('purchase', p_purchase_id, 'amount', p_amount));
+    jsonb_build_object('purchase', p_purchase_id, 'amount', v_amount));
   if v_op.replay is not null then
     return v_op.replay;
   end if;
   select * into v_purchase from public.purchases where id = p_purchase_id for update;
   v_member := private.member(v_purchase.member_id);
-  if v_purchase.refunded_amount + p_amount > v_purchase.amount then
+  if v_purchase.refunded_amount + v_amount > v_purchase.amount then
     perform private.fail('VAFA_REFUND_TOO_LARGE', format('At most %s of this purchase is left to refund.',
       v_purchase.amount - v_purchase.refunded_amount));
   end if;
-  v_refunded := v_purchase.refunded_amount + p_amount;
+  v_refunded := v_purchase.refunded_amount + v_amount;
 
-  -- Points earned: the share refunded so far, less what was already clawed back or written off.
-  v_claw := (v_purchase.points_earned * v_refunded) / v_purchase.amount
-    - v_purchase.points_clawed_back - v_purchase.points_shortfall;
-  v_take := 0;
-  if v_claw > 0 then
-    select balance into v_balance from public.accounts where member_id = v_member.id and kind = 'points' for update;
-    v_take := least(v_claw, v_balance);
-    if v_take > 0 then
-      v_entry := private.post(v_member, 'points', 'clawback', -v_take, 'purchase.refunded',
-        jsonb_build_object('refund', p_amount, 'purchase_amount', v_purchase.amount, 'shortfall', v_claw - v_take),
-        v_op.op_id, v_now, p_purchase_id);
-      v_entries := v_entries || private.entry_json(v_entry);
-    end if;
-  end if;
+  -- Payments come back first: points paid for the purchase are the member's again before the
+  -- claw-back, so an empty balance cannot turn a recoverable claw-back into a shortfall.
   v_wallet := (v_purchase.wallet_paid * v_refunded) / v_purchase.amount - v_purchase.wallet_returned;
   if v_wallet > 0 then
     v_entry := private.post(v_member, 'wallet', 'refund', v_wallet, 'purchase.refunded.wallet',
-      jsonb_build_object('refund', p_amount), v_op.op_id, v_now, p_purchase_id);
+      jsonb_build_object('refund', v_amount), v_op.op_id, v_now, p_purchase_id);
     v_entries := v_entries || private.entry_json(v_entry);
   end if;
   v_points := (v_purchase.points_paid * v_refunded) / v_purchase.amount - v_purchase.points_returned;
   if v_points > 0 then
     v_entry := private.post(v_member, 'points', 'refund', v_points, 'purchase.refunded.points',
-      jsonb_build_object('refund', p_amount), v_op.op_id, v_now, p_purchase_id);
+      jsonb_build_object('refund', v_amount), v_op.op_id, v_now, p_purchase_id,
+      p_expires_at => private.points_expiry(v_purchase.program_id, v_now));
     v_entries := v_entries || private.entry_json(v_entry);
+  end if;
+
+  -- Points earned: the share refunded so far, less what was already clawed back or written off.
+  v_claw := (v_purchase.points_earned * v_refunded) / v_purchase.amount
+    - v_purchase.points_clawed_back - v_purchase.points_shortfall;
+  if v_claw > 0 then
+    select balance into v_balance from public.accounts where member_id = v_member.id and kind = 'points' for update;
+    v_take := least(v_claw, v_balance);
+    if v_take > 0 then
+      v_entry := private.post(v_member, 'points', 'clawback', -v_take, 'purchase.refunded',
+        jsonb_build_object('refund', v_amount, 'purchase_amount', v_purchase.amount, 'shortfall', v_claw - v_take),
+        v_op.op_id, v_now, p_purchase_id);
+      v_entries := v_entries || private.entry_json(v_entry);
+    end if;
   end if;
 
   update public.purchases set
@@ -729,12 +772,13 @@ begin
   where id = p_purchase_id
   returning * into v_purchase;
   perform private.audit(v_purchase.program_id, 'purchase.refund', 'purchases', p_purchase_id::text,
-    jsonb_build_object('amount', p_amount));
+    jsonb_build_object('amount', v_amount));
   return private.finish_op(v_op.op_id, jsonb_build_object(
     'purchase_id', p_purchase_id, 'refunded_amount', v_purchase.refunded_amount,
     'points_clawed_back', v_take, 'points_shortfall', greatest(v_claw - v_take, 0),
     'entries', v_entries, 'balances', private.balances(v_member.id),
-    'tier', private.recompute_tier(v_member.id, v_now)
+    -- A tier reached with this purchase is not kept through a grace once the purchase is undone.
+    'tier', private.recompute_tier(v_member.id, v_now, v_purchase.occurred_at)
   ));
 end
 $$;
@@ -750,8 +794,10 @@ as $$
 declare
   v_entry public.ledger_entries;
 begin
+  -- Points given by hand expire like earned ones; otherwise a goodwill gesture would outlive them.
   v_entry := private.post(p_member, p_kind, 'adjust', p_amount, 'manual.adjustment',
-    jsonb_build_object('reason', p_reason, 'approval_id', p_approval_id), p_op_id, p_now);
+    jsonb_build_object('reason', p_reason, 'approval_id', p_approval_id), p_op_id, p_now,
+    p_expires_at => case when p_kind = 'points' and p_amount > 0 then private.points_expiry(p_member.program_id, p_now) end);
   perform private.audit(p_member.program_id, 'ledger.adjust', 'ledger_entries', v_entry.id::text,
     jsonb_build_object('member_id', p_member.id, 'amount', p_amount, 'reason', p_reason, 'approval_id', p_approval_id));
   return jsonb_build_object('status', 'applied', 'entry', private.entry_json(v_entry),
@@ -764,7 +810,7 @@ $$;
  * (settings.adjustment_approval_threshold, default 1000) it waits for a second manager.
  */
 create function public.adjust_balance(
-  p_member_id uuid, p_amount bigint, p_reason text, p_idempotency_key text,
+  p_member_id uuid, p_amount numeric default null, p_reason text default null, p_idempotency_key text default null,
   p_account_kind public.account_kind default 'points', p_now timestamptz default null
 ) returns jsonb
 language plpgsql security definer
@@ -776,33 +822,38 @@ declare
   v_op record;
   v_threshold bigint;
   v_approval public.approvals;
+  v_amount bigint;
 begin
   v_member := private.member(p_member_id);
   perform private.require_staff(v_member.program_id, 'manager');
-  if p_amount is null or p_amount = 0 or abs(p_amount) > 1000000000000000 then
+  if v_member.user_id = auth.uid() then
+    perform private.fail('VAFA_FORBIDDEN', 'Staff may not adjust their own card; ask another manager.', '42501');
+  end if;
+  if p_amount is null or p_amount = 0 or p_amount <> trunc(p_amount) or abs(p_amount) > 1000000000000000 then
     perform private.fail('VAFA_INVALID_AMOUNT', 'An adjustment is a whole number other than zero.');
   end if;
-  if char_length(coalesce(trim(p_reason), '')) < 3 then
-    perform private.fail('VAFA_REASON_REQUIRED', 'Say why, in a few words: every adjustment needs a reason.');
+  if char_length(coalesce(trim(p_reason), '')) not between 3 and 500 then
+    perform private.fail('VAFA_REASON_REQUIRED', 'Say why, in 3 to 500 characters: every adjustment needs a reason.');
   end if;
+  v_amount := p_amount::bigint;
   select * into v_op from private.begin_op(v_member.program_id, p_idempotency_key, 'adjust_balance',
-    jsonb_build_object('member', p_member_id, 'amount', p_amount, 'reason', trim(p_reason), 'account', p_account_kind));
+    jsonb_build_object('member', p_member_id, 'amount', v_amount, 'reason', trim(p_reason), 'account', p_account_kind));
   if v_op.replay is not null then
     return v_op.replay;
   end if;
   select coalesce(nullif(p.settings ->> 'adjustment_approval_threshold', '')::bigint, 1000) into v_threshold
   from public.programs p where p.id = v_member.program_id;
-  if abs(p_amount) > v_threshold and auth.uid() is not null then
+  if abs(v_amount) > v_threshold and auth.uid() is not null then
     insert into public.approvals (program_id, member_id, account_kind, amount, reason, idempotency_key, requested_by)
-    values (v_member.program_id, p_member_id, p_account_kind, p_amount, trim(p_reason), p_idempotency_key, auth.uid())
+    values (v_member.program_id, p_member_id, p_account_kind, v_amount, trim(p_reason), p_idempotency_key, auth.uid())
     returning * into v_approval;
     perform private.audit(v_member.program_id, 'ledger.adjust.requested', 'approvals', v_approval.id::text,
-      jsonb_build_object('member_id', p_member_id, 'amount', p_amount, 'reason', trim(p_reason)));
+      jsonb_build_object('member_id', p_member_id, 'amount', v_amount, 'reason', trim(p_reason)));
     return private.finish_op(v_op.op_id, jsonb_build_object('status', 'pending', 'approval_id', v_approval.id,
       'threshold', v_threshold));
   end if;
   return private.finish_op(v_op.op_id,
-    private.apply_adjustment(v_member, p_account_kind, p_amount, trim(p_reason), v_op.op_id, v_now, null));
+    private.apply_adjustment(v_member, p_account_kind, v_amount, trim(p_reason), v_op.op_id, v_now, null));
 end
 $$;
 
@@ -830,6 +881,13 @@ begin
   if v_approval.requested_by = auth.uid() then
     perform private.fail('VAFA_SECOND_APPROVER_REQUIRED', 'Another manager must approve your own adjustment.', '42501');
   end if;
+  if (select m.user_id from public.members m where m.id = v_approval.member_id) = auth.uid() then
+    perform private.fail('VAFA_FORBIDDEN', 'Staff may not decide an adjustment to their own card.', '42501');
+  end if;
+  -- A missing decision must not read as a rejection.
+  if p_approve is null then
+    perform private.fail('VAFA_INVALID_REQUEST', 'Say whether to approve or reject.');
+  end if;
   update public.approvals set status = case when p_approve then 'approved'::public.approval_status else 'rejected' end,
     decided_by = auth.uid(), decided_at = v_now
   where id = p_approval_id;
@@ -848,6 +906,8 @@ $$;
 /*
  * Expires points whose lots have passed their date, first-in first-out, and marks unused
  * redemption codes past their date. Safe to run as often as wanted: what expired is gone.
+ * Each account is locked before its lots are read, the order every debit takes, so a run never
+ * deadlocks with a spend and never expires points a concurrent spend has just used.
  */
 create function public.expire_points(p_program_id uuid default null, p_now timestamptz default null)
 returns jsonb
@@ -856,6 +916,7 @@ set search_path = ''
 as $$
 declare
   v_now timestamptz := private.clock(p_now);
+  v_account record;
   v_lot record;
   v_member public.members;
   v_op record;
@@ -863,30 +924,40 @@ declare
   v_lots int := 0;
   v_points bigint := 0;
   v_codes int;
+  v_program text;
 begin
-  for v_lot in
-    select l.id, l.program_id, l.remaining, l.earned_at, l.expires_at, a.member_id
+  for v_account in
+    select distinct l.program_id, l.account_id, a.member_id
     from public.points_lots l join public.accounts a on a.id = l.account_id
     where l.remaining > 0 and l.expires_at <= v_now and (p_program_id is null or l.program_id = p_program_id)
-    order by l.account_id, l.expires_at, l.id
-    for update of l skip locked
+    order by l.account_id
   loop
-    if not v_ops ? v_lot.program_id::text then
-      select * into v_op from private.begin_op(v_lot.program_id, 'expire:' || gen_random_uuid(), 'expire_points',
-        jsonb_build_object('now', v_now));
-      v_ops := v_ops || jsonb_build_object(v_lot.program_id::text, v_op.op_id);
-    end if;
-    select * into v_member from public.members where id = v_lot.member_id;
-    -- The expiring lot itself is consumed: post() takes lots by expiry date, this one first.
-    perform private.post(v_member, 'points', 'expire', -v_lot.remaining, 'points.expired',
-      jsonb_build_object('earned_at', v_lot.earned_at, 'expires_at', v_lot.expires_at),
-      (v_ops ->> v_lot.program_id::text)::uuid, v_now);
-    v_lots := v_lots + 1;
-    v_points := v_points + v_lot.remaining;
+    perform 1 from public.accounts where id = v_account.account_id for update;
+    select * into v_member from public.members where id = v_account.member_id;
+    for v_lot in
+      select l.id, l.remaining, l.earned_at, l.expires_at from public.points_lots l
+      where l.account_id = v_account.account_id and l.remaining > 0 and l.expires_at <= v_now
+      order by l.expires_at, l.id
+    loop
+      if not v_ops ? v_account.program_id::text then
+        select * into v_op from private.begin_op(v_account.program_id, 'expire:' || gen_random_uuid(), 'expire_points',
+          jsonb_build_object('now', v_now));
+        v_ops := v_ops || jsonb_build_object(v_account.program_id::text, v_op.op_id);
+      end if;
+      perform private.post(v_member, 'points', 'expire', -v_lot.remaining, 'points.expired',
+        jsonb_build_object('earned_at', v_lot.earned_at, 'expires_at', v_lot.expires_at),
+        (v_ops ->> v_account.program_id::text)::uuid, v_now, p_lot_id => v_lot.id);
+      v_lots := v_lots + 1;
+      v_points := v_points + v_lot.remaining;
+    end loop;
   end loop;
   update public.redemptions set status = 'expired'
   where status = 'issued' and expires_at <= v_now and (p_program_id is null or program_id = p_program_id);
   get diagnostics v_codes = row_count;
+  -- Each club's run is recorded with what it did, like every other operation.
+  for v_program in select jsonb_object_keys(v_ops) loop
+    perform private.finish_op((v_ops ->> v_program)::uuid, jsonb_build_object('now', v_now));
+  end loop;
   return jsonb_build_object('lots_expired', v_lots, 'points_expired', v_points, 'codes_expired', v_codes);
 end
 $$;
@@ -956,10 +1027,12 @@ as $$
       ),
       'tier', (select jsonb_build_object('id', t.id, 'rank', t.rank, 'name', t.name, 'multiplier', t.multiplier,
           'benefits', t.benefits, 'since', m.tier_since, 'grace_until', m.tier_grace_until,
-          'keep', jsonb_build_object('threshold', t.threshold, 'window_days', t.window_days,
-            'earned', (select coalesce(sum(e.amount), 0) from public.ledger_entries e
+          'keep', (select jsonb_build_object('threshold', t.threshold, 'window_days', t.window_days,
+              'earned', k.earned, 'remaining', greatest(t.threshold - k.earned, 0))
+            from (select coalesce(sum(e.amount), 0) as earned from public.ledger_entries e
               where e.member_id = m.id and e.account_kind = 'points' and e.kind in ('earn', 'clawback')
-                and e.created_at > (select now from me) - make_interval(days => t.window_days))))
+                and e.created_at > (select now from me) - make_interval(days => t.window_days)
+                and e.created_at <= (select now from me)) k))
         from public.tiers t where t.id = m.tier_id),
       'next_tier', (select jsonb_build_object('id', n.id, 'rank', n.rank, 'name', n.name, 'threshold', n.threshold,
           'window_days', n.window_days,
@@ -967,7 +1040,8 @@ as $$
         from public.tiers n
         cross join lateral (select coalesce(sum(x.amount), 0) as earned from public.ledger_entries x
           where x.member_id = m.id and x.account_kind = 'points' and x.kind in ('earn', 'clawback')
-            and x.created_at > (select now from me) - make_interval(days => n.window_days)) e
+            and x.created_at > (select now from me) - make_interval(days => n.window_days)
+            and x.created_at <= (select now from me)) e
         where n.program_id = m.program_id
           and n.rank > coalesce((select t.rank from public.tiers t where t.id = m.tier_id), -1)
         order by n.rank limit 1)
@@ -1073,11 +1147,11 @@ revoke execute on all functions in schema private from public, anon, authenticat
 grant execute on function private.is_staff(uuid, public.staff_role), private.owns_member(uuid),
   private.staff_role_in(uuid), private.is_member_of(uuid) to authenticated, service_role;
 
-revoke execute on function public.join_program(text, text, text, date), public.record_purchase(uuid, uuid, bigint, jsonb, text, jsonb, text, int, uuid, timestamptz),
+revoke execute on function public.join_program(text, text, text, date), public.record_purchase(uuid, uuid, numeric, jsonb, text, jsonb, text, int, uuid, timestamptz),
   public.redeem_reward(uuid, text, timestamptz), public.use_redemption(uuid, text, text, uuid, timestamptz),
-  public.wallet_topup(uuid, bigint, text, timestamptz), public.wallet_spend(uuid, bigint, text, uuid, timestamptz),
-  public.pay_with_points(uuid, bigint, text, uuid, timestamptz), public.refund_purchase(uuid, bigint, text, timestamptz),
-  public.adjust_balance(uuid, bigint, text, text, public.account_kind, timestamptz),
+  public.wallet_topup(uuid, numeric, text, timestamptz), public.wallet_spend(uuid, numeric, text, uuid, timestamptz),
+  public.pay_with_points(uuid, numeric, text, uuid, timestamptz), public.refund_purchase(uuid, numeric, text, timestamptz),
+  public.adjust_balance(uuid, numeric, text, text, public.account_kind, timestamptz),
   public.decide_approval(uuid, boolean, timestamptz), public.expire_points(uuid, timestamptz),
   public.recompute_tier(uuid, timestamptz), public.set_birthday(uuid, date), public.my_cards(timestamptz),
   public.my_history(uuid, timestamptz, bigint, int), public.catalogue(uuid, timestamptz),
@@ -1085,15 +1159,15 @@ revoke execute on function public.join_program(text, text, text, date), public.r
   from public, anon;
 
 grant execute on function public.join_program(text, text, text, date), public.redeem_reward(uuid, text, timestamptz),
-  public.use_redemption(uuid, text, text, uuid, timestamptz), public.wallet_topup(uuid, bigint, text, timestamptz),
-  public.wallet_spend(uuid, bigint, text, uuid, timestamptz), public.pay_with_points(uuid, bigint, text, uuid, timestamptz),
-  public.refund_purchase(uuid, bigint, text, timestamptz),
-  public.adjust_balance(uuid, bigint, text, text, public.account_kind, timestamptz),
+  public.use_redemption(uuid, text, text, uuid, timestamptz), public.wallet_topup(uuid, numeric, text, timestamptz),
+  public.wallet_spend(uuid, numeric, text, uuid, timestamptz), public.pay_with_points(uuid, numeric, text, uuid, timestamptz),
+  public.refund_purchase(uuid, numeric, text, timestamptz),
+  public.adjust_balance(uuid, numeric, text, text, public.account_kind, timestamptz),
   public.decide_approval(uuid, boolean, timestamptz), public.recompute_tier(uuid, timestamptz),
   public.set_birthday(uuid, date), public.my_cards(timestamptz), public.my_history(uuid, timestamptz, bigint, int),
   public.catalogue(uuid, timestamptz)
   to authenticated, service_role;
-revoke execute on function public.record_purchase(uuid, uuid, bigint, jsonb, text, jsonb, text, int, uuid, timestamptz),
+revoke execute on function public.record_purchase(uuid, uuid, numeric, jsonb, text, jsonb, text, int, uuid, timestamptz),
   public.expire_points(uuid, timestamptz), public.ledger_discrepancies() from authenticated;
-grant execute on function public.record_purchase(uuid, uuid, bigint, jsonb, text, jsonb, text, int, uuid, timestamptz),
+grant execute on function public.record_purchase(uuid, uuid, numeric, jsonb, text, jsonb, text, int, uuid, timestamptz),
   public.expire_points(uuid, timestamptz), public.ledger_discrepancies() to service_role;
