@@ -53,6 +53,7 @@ function initialise(dataDir, ids) {
 /**
  * Starts Postgres on 127.0.0.1:`port` with its data in `dataDir`, or uses `databaseUrl` as is.
  * Resolves to `{ url, fresh, stop }`; `fresh` tells the caller the cluster was just created.
+ * @param {{ dataDir: string, port: number, databaseUrl?: string, log: (line: string) => void }} options
  */
 export async function startPostgres({ dataDir, port, databaseUrl, log }) {
 	if (databaseUrl) return { url: databaseUrl, fresh: false, external: true, stop: async () => {} };
