@@ -68,6 +68,20 @@ const cases: FunctionCase[] = [
 	},
 	{ fn: 'expire_points', args: () => ({ p_program_id: world.x.id }), expect: serviceOnly() },
 	{ fn: 'ledger_discrepancies', args: () => ({}), expect: serviceOnly() },
+	{ fn: 'card_secret_for', args: () => ({ p_member_id: world.a.memberId }), expect: serviceOnly() },
+	{
+		fn: 'claim_card_step',
+		args: () => ({
+			p_member_id: world.a.memberId,
+			p_step: Math.floor(Date.now() / 30_000) + ++calls
+		}),
+		expect: serviceOnly()
+	},
+	{
+		fn: 'issue_card_secret',
+		args: () => ({ p_member_id: world.a.memberId }),
+		expect: customerAOnly()
+	},
 	{
 		fn: 'wallet_topup',
 		args: () => ({ p_member_id: world.a.memberId, p_amount: 10, p_idempotency_key: world.key() }),

@@ -85,11 +85,12 @@ describe('who may execute the functions of the exposed schemas', () => {
 		expect(await executableBy('anon')).toEqual([]);
 	});
 
-	it('lets signed-in users execute all but the service-only record_purchase, expire_points and ledger_discrepancies', async () => {
+	it('lets signed-in users execute all but the service-only record_purchase, expire_points, ledger_discrepancies, card_secret_for and claim_card_step', async () => {
 		expect(await executableBy('authenticated')).toEqual([
 			'adjust_balance',
 			'catalogue',
 			'decide_approval',
+			'issue_card_secret',
 			'join_program',
 			'my_cards',
 			'my_history',
