@@ -25,6 +25,18 @@ as $$
     or (auth.role() is null and session_user not in ('authenticator', 'anon', 'authenticated'))
 $$;
 
+/*
+ * Who acts: the signed-in user, or, for trusted callers (the checkout and POS functions act as the
+ * service role), the staff member they name in the transaction-local setting `vafa.actor`.
+ */
+create function private.actor() returns uuid
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(auth.uid(),
+    case when private.is_trusted() then nullif(current_setting('vafa.actor', true), '')::uuid end)
+$$;
+
 /* The time an operation acts at. Only trusted callers (jobs, tests) may name another time. */
 create function private.clock(p_now timestamptz) returns timestamptz
 language sql stable
@@ -79,7 +91,7 @@ begin
     perform private.fail('VAFA_IDEMPOTENCY_KEY_REQUIRED', 'Send an idempotency key of 8 to 200 characters with every change.');
   end if;
   insert into public.operations (program_id, idempotency_key, kind, request, actor)
-  values (p_program_id, p_key, p_kind, p_request, auth.uid())
+  values (p_program_id, p_key, p_kind, p_request, private.actor())
   on conflict (program_id, idempotency_key) do nothing
   returning id into op_id;
   if op_id is not null then
@@ -106,8 +118,11 @@ returns void
 language sql
 set search_path = ''
 as $$
+  -- A point-of-sale system acting through its API key is named in every entry it causes.
   insert into public.audit_log (program_id, actor, action, target_table, target_id, details)
-  values (p_program_id, auth.uid(), p_action, p_table, p_target, coalesce(p_details, '{}'::jsonb))
+  values (p_program_id, private.actor(), p_action, p_table, p_target, coalesce(p_details, '{}'::jsonb)
+    || case when private.is_trusted() and nullif(current_setting('vafa.pos_key', true), '') is not null
+      then jsonb_build_object('pos_key_id', current_setting('vafa.pos_key', true)) else '{}'::jsonb end)
 $$;
 
 /* The member, checked to belong to `p_program_id` when that is given. */
@@ -198,7 +213,7 @@ begin
   ) values (
     p_member.program_id, v_account.id, p_member.id, p_account_kind, p_kind, p_amount, v_account.balance,
     p_reason_key, coalesce(p_reason_params, '{}'::jsonb), p_purchase_id, p_purchase_line,
-    p_redemption_id, p_rule_version, p_op_id, auth.uid(), p_now
+    p_redemption_id, p_rule_version, p_op_id, private.actor(), p_now
   ) returning * into v_entry;
 
   if p_account_kind = 'points' then
@@ -348,7 +363,7 @@ as $$
 declare
   v_row jsonb := to_jsonb(coalesce(new, old));
 begin
-  if auth.uid() is not null then
+  if private.actor() is not null then
     perform private.audit((v_row ->> 'program_id')::uuid, lower(tg_op), tg_table_name, v_row ->> 'id',
       case when tg_op = 'DELETE' then to_jsonb(old) else to_jsonb(new) end);
   end if;
@@ -457,7 +472,7 @@ begin
   end if;
 
   insert into public.purchases (program_id, member_id, amount, lines, external_ref, rule_version, recorded_by, occurred_at)
-  values (p_program_id, p_member_id, v_amount, p_lines, p_external_ref, p_rule_version, p_actor, v_now)
+  values (p_program_id, p_member_id, v_amount, p_lines, p_external_ref, p_rule_version, coalesce(p_actor, private.actor()), v_now)
   returning * into v_purchase;
 
   for v_line in select * from jsonb_array_elements(p_accrual) loop
@@ -603,7 +618,7 @@ begin
   ) then
     perform private.fail('VAFA_PURCHASE_NOT_FOUND', 'That purchase is not this member''s.');
   end if;
-  update public.redemptions set status = 'used', used_at = v_now, used_by = auth.uid(), purchase_id = p_purchase_id
+  update public.redemptions set status = 'used', used_at = v_now, used_by = private.actor(), purchase_id = p_purchase_id
   where id = v_redemption.id;
   update public.members set last_activity_at = v_now where id = v_redemption.member_id;
   perform private.audit(p_program_id, 'redemption.use', 'redemptions', v_redemption.id::text,
@@ -889,7 +904,7 @@ begin
     perform private.fail('VAFA_INVALID_REQUEST', 'Say whether to approve or reject.');
   end if;
   update public.approvals set status = case when p_approve then 'approved'::public.approval_status else 'rejected' end,
-    decided_by = auth.uid(), decided_at = v_now
+    decided_by = private.actor(), decided_at = v_now
   where id = p_approval_id;
   if not p_approve then
     perform private.audit(v_approval.program_id, 'ledger.adjust.rejected', 'approvals', p_approval_id::text, '{}');

@@ -1,6 +1,6 @@
 /**
- * Who may call each function of the ledger API: anon none; record_purchase, expire_points and
- * ledger_discrepancies the service role only; the staff functions refuse customers and another
+ * Who may call each function of the ledger API: anon none; record_purchase, expire_points,
+ * ledger_discrepancies and the checkout and POS functions the service role only; the staff functions refuse customers and another
  * club's staff with VAFA_FORBIDDEN; the customer functions act on the caller's own memberships.
  * A refused call leaves no operation behind under its idempotency key.
  */
@@ -26,7 +26,16 @@ let world: World;
 let rewardX: string;
 let purchaseA: string;
 let zSlug: string;
+let posKey: string;
 let calls = 0;
+
+/** A POS key of club X, created as a direct database session would. */
+async function newPosKey(): Promise<{ id: string; key: string }> {
+	const { rows } = await world.db.query(`select public.create_pos_key($1, 'Matrix till') as k`, [
+		world.x.id
+	]);
+	return rows[0].k;
+}
 
 const serviceOnly = (): Record<Actor, Call> => ({
 	...everyone<Call>('no privilege'),
@@ -76,6 +85,70 @@ const cases: FunctionCase[] = [
 			p_step: Math.floor(Date.now() / 30_000) + ++calls
 		}),
 		expect: serviceOnly()
+	},
+	{
+		fn: 'checkout_context',
+		args: () => ({
+			p_program: world.x.id,
+			p_staff: world.x.cashier.id,
+			p_card_kind: 'member',
+			p_card_ref: world.a.memberId
+		}),
+		expect: serviceOnly()
+	},
+	{
+		fn: 'checkout_apply',
+		args: () => ({
+			p: {
+				program_id: world.x.id,
+				member_id: world.a.memberId,
+				actor: world.x.cashier.id,
+				idempotency_key: world.key(),
+				request: {},
+				amount: 1000,
+				accrual: [{ points: 1, reason_key: 'rule.base' }]
+			}
+		}),
+		expect: serviceOnly()
+	},
+	{ fn: 'pos_authenticate', args: () => ({ p_key: posKey }), expect: serviceOnly() },
+	{
+		fn: 'pos_refund',
+		args: () => ({
+			p_program_id: world.x.id,
+			p_key_id: null,
+			p_actor: null,
+			p_purchase_id: purchaseA,
+			p_external_ref: null,
+			p_amount: 1,
+			p_idempotency_key: world.key()
+		}),
+		expect: serviceOnly()
+	},
+	{
+		fn: 'create_pos_key',
+		args: () => ({ p_program_id: world.x.id, p_name: `Till ${randomUUID().slice(0, 8)}` }),
+		expect: staffOfX('manager')
+	},
+	{
+		fn: 'revoke_pos_key',
+		// A fresh key each call; outside club X's staff a key is not even said to exist.
+		args: async () => ({ p_key_id: (await newPosKey()).id }),
+		expect: {
+			...everyone<Call>('VAFA_API_KEY_NOT_FOUND'),
+			anon: 'no privilege',
+			'the cashier of X': 'VAFA_FORBIDDEN',
+			'the manager of X': 'allowed',
+			'the owner of X': 'allowed',
+			'the service role': 'allowed'
+		},
+		unchanged: async (args) => {
+			const { rows } = await world.db.query(
+				'select revoked_at from public.pos_api_keys where id = $1',
+				[args.p_key_id]
+			);
+			expect(rows).toEqual([{ revoked_at: null }]);
+		}
 	},
 	{
 		fn: 'issue_card_secret',
@@ -212,6 +285,7 @@ beforeAll(async () => {
 	);
 	rewardX = rows[0].id;
 	await world.db.query('select public.wallet_topup($1, 1000, $2)', [world.a.memberId, world.key()]);
+	posKey = (await newPosKey()).key;
 	zSlug = `z-${randomUUID().slice(0, 8)}`;
 	await world.db.query(`insert into public.programs (slug, name) values ($1, 'Club Z')`, [zSlug]);
 });

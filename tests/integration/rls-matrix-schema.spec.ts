@@ -85,10 +85,11 @@ describe('who may execute the functions of the exposed schemas', () => {
 		expect(await executableBy('anon')).toEqual([]);
 	});
 
-	it('lets signed-in users execute all but the service-only record_purchase, expire_points, ledger_discrepancies, card_secret_for and claim_card_step', async () => {
+	it('lets signed-in users execute all but the service-only record_purchase, expire_points, ledger_discrepancies, card_secret_for, claim_card_step and the checkout and POS internals', async () => {
 		expect(await executableBy('authenticated')).toEqual([
 			'adjust_balance',
 			'catalogue',
+			'create_pos_key',
 			'decide_approval',
 			'issue_card_secret',
 			'join_program',
@@ -98,6 +99,7 @@ describe('who may execute the functions of the exposed schemas', () => {
 			'recompute_tier',
 			'redeem_reward',
 			'refund_purchase',
+			'revoke_pos_key',
 			'set_birthday',
 			'use_redemption',
 			'wallet_spend',

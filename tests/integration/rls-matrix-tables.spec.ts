@@ -34,6 +34,7 @@ interface Fixtures {
 	auditX: number;
 	approvalX: string;
 	ruleX: string;
+	posKeyX: string;
 }
 
 interface WriteCase {
@@ -556,6 +557,34 @@ const tables: TableCase[] = [
 		}
 	},
 	{
+		table: 'pos_api_keys',
+		readAs: 'program_id',
+		select: staffAboveCashierRead(),
+		insert: {
+			what: 'plant a POS key',
+			row: () => ({
+				program_id: world.x.id,
+				name: 'Planted till',
+				prefix: randomUUID().replace(/-/g, '').slice(0, 12),
+				key_hash: '0'.repeat(64)
+			}),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "un-revoke or rename club X's POS key",
+				target: () => ({ id: f.posKeyX }),
+				patch: () => ({ name: 'Renamed', revoked_at: null }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete club X's POS key",
+			target: () => ({ id: f.posKeyX }),
+			expect: nobody()
+		}
+	},
+	{
 		table: 'approvals',
 		readAs: 'program_id',
 		select: staffAboveCashierRead(),
@@ -710,8 +739,14 @@ beforeAll(async () => {
 		lotA: Number(rows[0].lot_a),
 		auditX: Number(rows[0].audit_x),
 		approvalX: adjustments[0].data.approval_id,
-		ruleX: rules.rows[0].id
+		ruleX: rules.rows[0].id,
+		posKeyX: (
+			await world.db.query(`select public.create_pos_key($1, 'Till X') ->> 'id' as id`, [
+				world.x.id
+			])
+		).rows[0].id
 	};
+	await world.db.query(`select public.create_pos_key($1, 'Till Y')`, [world.y.id]);
 
 	const members = {
 		[world.a.memberId]: 'A',

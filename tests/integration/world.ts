@@ -45,6 +45,11 @@ export interface World {
 		points: number,
 		options?: { now?: Date; programId?: string; amount?: number }
 	): Promise<string>;
+	/**
+	 * Puts a new version of a club's earning rules (club X unless another id is given) in force now,
+	 * as a manager saving them would, and returns its version number.
+	 */
+	setRules(rules: Record<string, unknown>, programId?: string): Promise<number>;
 	/** Accounts whose balance is not the sum of their entries (or of their points lots). */
 	discrepancies(): Promise<unknown[]>;
 	end(): Promise<void>;
@@ -151,6 +156,15 @@ export async function createWorld(): Promise<World> {
 		service,
 		key,
 		earn,
+		async setRules(rules, programId = xId) {
+			const { rows } = await db.query(
+				`insert into public.earning_rules (program_id, version, rules, effective_from)
+				 select $1, coalesce(max(version), 0) + 1, $2, now() from public.earning_rules where program_id = $1
+				 returning version`,
+				[programId, JSON.stringify(rules)]
+			);
+			return rows[0].version as number;
+		},
 		async discrepancies() {
 			const { rows } = await db.query('select * from private.ledger_discrepancies()');
 			return rows;

@@ -3,7 +3,7 @@
 export const corsHeaders = {
 	'Access-Control-Allow-Origin': '*',
 	'Access-Control-Allow-Headers':
-		'authorization, x-client-info, apikey, content-type, idempotency-key',
+		'authorization, x-client-info, apikey, content-type, idempotency-key, x-vafa-pos-key',
 	'Access-Control-Allow-Methods': 'GET, POST, OPTIONS'
 };
 
@@ -23,4 +23,15 @@ export function error(status: number, code: string, message: string): Response {
 /** The caller's bearer token, or null. */
 export function bearer(request: Request): string | null {
 	return /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? null;
+}
+
+/** A refusal as `{ code, message }` (and `issues` for an invalid body) with its status. */
+export function refuse(failure: {
+	status: number;
+	code: string;
+	message: string;
+	issues?: unknown;
+}): Response {
+	const { status, ...body } = failure;
+	return json(body, status);
 }

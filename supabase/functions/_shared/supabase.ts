@@ -14,3 +14,16 @@ export function callerClient(request: Request): SupabaseClient {
 		auth: { persistSession: false, autoRefreshToken: false }
 	});
 }
+
+let service: SupabaseClient | undefined;
+
+/**
+ * The service role's client, made once per worker. Only for what a rule requires: the checkout
+ * applies trusted accrual lines, and a POS key is not a user, so neither can act as the caller.
+ */
+export function serviceClient(): SupabaseClient {
+	service ??= createClient(env('SUPABASE_URL'), env('SUPABASE_SERVICE_ROLE_KEY'), {
+		auth: { persistSession: false, autoRefreshToken: false }
+	});
+	return service;
+}
