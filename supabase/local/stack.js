@@ -28,11 +28,17 @@ export function portsFor(api = 54321) {
 
 function logWriter(dir, service, echo) {
 	const stream = createWriteStream(`${dir}/${service}.log`, { flags: 'a' });
+	let open = true;
+	// A child's last lines can arrive after it exited and the log was closed; they are dropped.
 	const write = (line) => {
+		if (!open) return;
 		stream.write(`${new Date().toISOString()} ${line}\n`);
 		if (echo) echo(service, line);
 	};
-	write.close = () => new Promise((resolve) => stream.end(resolve));
+	write.close = () => {
+		open = false;
+		return new Promise((resolve) => stream.end(resolve));
+	};
 	return write;
 }
 
