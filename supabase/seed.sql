@@ -57,7 +57,14 @@ insert into public.rewards (program_id, name, description, points_cost, min_tier
 
 insert into public.earning_rules (program_id, version, rules, effective_from) values
   ('22222222-2222-4222-8222-000000000001', 1,
-   '{"points_per_unit": {"unit": 100000, "points": 1, "rounding": "floor"}, "first_purchase_bonus": 50}', now());
+   '{"base": {"points": 1, "per": 100000, "rounding": "floor"},
+     "categories": {"beans": 2},
+     "tier_multiplier": true,
+     "first_purchase": {"points": 50},
+     "birthday": {"points": 100, "window": "month"},
+     "referral": {"referee_points": 30, "referrer_points": 30},
+     "campaigns": [{"id": "nowruz-1406", "name": "نوروز ۱۴۰۶", "from": "2027-03-21", "to": "2027-04-02", "multiplier": 2}],
+     "caps": {"per_purchase": 1000, "per_day": 2000}}', now());
 
 -- Sara's history, through the same function the checkout uses, so the ledger adds up.
 select public.record_purchase('22222222-2222-4222-8222-000000000001', m.id, p.amount, p.accrual, p.key,
