@@ -279,7 +279,9 @@ declare
   v_current public.tiers;
   v_qualified public.tiers;
 begin
-  select * into v_member from public.members where id = p_member_id for update;
+  -- Not FOR UPDATE: a concurrent purchase holds a key-share lock on this row (its foreign key)
+  -- while it waits for the account this transaction locked, and the two would deadlock.
+  select * into v_member from public.members where id = p_member_id for no key update;
   select * into v_current from public.tiers where id = v_member.tier_id;
   select t.* into v_qualified from public.tiers t
   where t.program_id = v_member.program_id
@@ -294,11 +296,14 @@ begin
     return jsonb_build_object('before', v_current.rank, 'after', v_current.rank, 'grace_until', v_member.tier_grace_until);
   end if;
   if v_current.id is null or v_qualified.rank >= v_current.rank then
-    update public.members set
-      tier_id = v_qualified.id,
-      tier_since = case when tier_id is distinct from v_qualified.id then p_now else tier_since end,
-      tier_grace_until = null
-    where id = v_member.id;
+    -- Most purchases change nothing here; skipping the no-op update keeps the member row cold.
+    if v_current.id is distinct from v_qualified.id or v_member.tier_grace_until is not null then
+      update public.members set
+        tier_id = v_qualified.id,
+        tier_since = case when tier_id is distinct from v_qualified.id then p_now else tier_since end,
+        tier_grace_until = null
+      where id = v_member.id;
+    end if;
   elsif p_revoke_since is not null and v_member.tier_since >= p_revoke_since then
     update public.members set tier_id = v_qualified.id, tier_since = p_now, tier_grace_until = null where id = v_member.id;
   elsif v_member.tier_grace_until is null then
@@ -471,10 +476,7 @@ begin
     perform private.fail('VAFA_PURCHASE_DUPLICATE', 'A purchase with this receipt reference is already recorded.');
   end if;
 
-  insert into public.purchases (program_id, member_id, amount, lines, external_ref, rule_version, recorded_by, occurred_at)
-  values (p_program_id, p_member_id, v_amount, p_lines, p_external_ref, p_rule_version, coalesce(p_actor, private.actor()), v_now)
-  returning * into v_purchase;
-
+  -- Lines are checked and summed before the purchase is written, so it is written once.
   for v_line in select * from jsonb_array_elements(p_accrual) loop
     -- `is distinct from`: a line without points must be refused, not slip through as null.
     if jsonb_typeof(v_line -> 'points') is distinct from 'number' or (v_line ->> 'points') !~ '^\d{1,15}$' then
@@ -489,16 +491,24 @@ begin
     if v_line ? 'reason_params' and jsonb_typeof(v_line -> 'reason_params') is distinct from 'object' then
       perform private.fail('VAFA_INVALID_ACCRUAL', 'An accrual line''s reason_params is a JSON object.');
     end if;
+    v_total := v_total + (v_line ->> 'points')::bigint;
+  end loop;
+
+  insert into public.purchases (program_id, member_id, amount, lines, external_ref, rule_version, recorded_by,
+    occurred_at, points_earned)
+  values (p_program_id, p_member_id, v_amount, p_lines, p_external_ref, p_rule_version,
+    coalesce(p_actor, private.actor()), v_now, v_total)
+  returning * into v_purchase;
+
+  for v_line in select * from jsonb_array_elements(p_accrual) loop
     v_points := (v_line ->> 'points')::bigint;
     continue when v_points = 0;
     v_entry := private.post(v_member, 'points', 'earn', v_points, v_line ->> 'reason_key',
       coalesce(v_line -> 'reason_params', '{}'::jsonb), v_op.op_id, v_now, v_purchase.id,
       (v_line ->> 'line')::int, null, p_rule_version, private.points_expiry(p_program_id, v_now));
-    v_total := v_total + v_points;
     v_entries := v_entries || private.entry_json(v_entry);
   end loop;
 
-  update public.purchases set points_earned = v_total where id = v_purchase.id;
   update public.members set visit_count = visit_count + 1, last_activity_at = v_now where id = p_member_id;
   v_tier := private.recompute_tier(p_member_id, v_now);
 
@@ -1022,9 +1032,12 @@ $$;
  * what keeps the current one, and points expiring within 30 days.
  */
 create function public.my_cards(p_now timestamptz default null) returns jsonb
-language sql stable security definer
+-- plpgsql, not sql: its plan is cached per connection instead of planned again on every call.
+language plpgsql stable security definer
 set search_path = ''
 as $$
+begin
+  return (
   with me as (select private.clock(p_now) as now)
   select coalesce(jsonb_agg(card order by card ->> 'joined_at'), '[]'::jsonb)
   from (
@@ -1064,6 +1077,8 @@ as $$
     from public.members m join public.programs p on p.id = m.program_id
     where m.user_id = (select auth.uid())
   ) cards
+  );
+end
 $$;
 
 /*

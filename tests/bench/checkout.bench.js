@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { sign } from '../../supabase/local/jwt.js';
 import { startStack } from '../../supabase/local/stack.js';
+import { load, median } from './load.js';
 
 const PORT = 58541;
 const CASHIERS = 16;
@@ -34,44 +35,6 @@ const RULES = {
 	campaigns: [{ id: 'yalda', name: 'Yalda', multiplier: 2, weekdays: ['sat', 'sun', 'mon'] }],
 	caps: { per_purchase: 500, per_day: 100_000 }
 };
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (values, p) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-
-/** CASHIERS callers, each sending its next request as soon as the last one answered. */
-async function load(durationMs, request) {
-	const latencies = [];
-	let errors = 0;
-	let firstError;
-	const started = performance.now();
-	const deadline = started + durationMs;
-	await Promise.all(
-		Array.from({ length: CASHIERS }, async (_, caller) => {
-			for (let n = 0; performance.now() < deadline; n++) {
-				const sent = performance.now();
-				const response = await fetch(...request(caller, n));
-				const body = await response.text();
-				if (response.ok) latencies.push(performance.now() - sent);
-				else {
-					errors++;
-					firstError ??= `${response.status} ${body.slice(0, 300)}`;
-				}
-			}
-		})
-	);
-	const seconds = (performance.now() - started) / 1000;
-	return {
-		ok: latencies.length,
-		errors,
-		firstError,
-		rps: latencies.length / seconds,
-		p50: percentile(latencies, 50),
-		p99: percentile(latencies, 99)
-	};
-}
 
 /** Staff users and members straight into the database: the bench measures checkout, not sign-up. */
 export async function arrange(db) {
@@ -155,14 +118,22 @@ export default async function bench() {
 		const names = Object.keys(variants);
 
 		for (const name of names) {
-			const warm = await load(WARMUP_MS, variants[name]);
+			const warm = await load({
+				callers: CASHIERS,
+				durationMs: WARMUP_MS,
+				request: variants[name]
+			});
 			if (warm.errors) throw new Error(`${name} failed while warming up: ${warm.firstError}`);
 		}
 		const rounds = [];
 		for (let round = 0; round < ROUNDS; round++) {
 			for (let k = 0; k < names.length; k++) {
 				const name = names[(round + k) % names.length];
-				const result = await load(ROUND_MS, variants[name]);
+				const result = await load({
+					callers: CASHIERS,
+					durationMs: ROUND_MS,
+					request: variants[name]
+				});
 				rounds.push({ round: round + 1, variant: name, ...result });
 				console.log(
 					`round ${round + 1} ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`
