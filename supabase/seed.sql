@@ -34,9 +34,10 @@ insert into public.members (program_id, user_id, member_number, display_name, jo
   ('22222222-2222-4222-8222-000000000001', '11111111-1111-4111-8111-000000000001', 1001, 'سارا',
    now() - interval '60 days');
 
--- Tiers, rewards and the first rule version of cafe-vafa.
+-- Tiers, rewards and the first rule version of cafe-vafa; the next joiner gets the next number.
 update public.programs
-set settings = '{"points_expiry_days": 365, "adjustment_approval_threshold": 1000}'
+set settings = '{"points_expiry_days": 365, "adjustment_approval_threshold": 1000}',
+  next_member_number = 1002
 where id = '22222222-2222-4222-8222-000000000001';
 
 insert into public.tiers (id, program_id, rank, name, threshold, window_days, multiplier, benefits, downgrade_grace_days) values

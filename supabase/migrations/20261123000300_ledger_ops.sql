@@ -399,6 +399,7 @@ declare
   v_program public.programs;
   v_member public.members;
   v_referrer public.members;
+  v_number bigint;
 begin
   if v_user is null then
     perform private.fail('VAFA_NOT_SIGNED_IN', 'Sign in to join a club.', '42501');
@@ -423,10 +424,13 @@ begin
       perform private.fail('VAFA_REFERRAL_CODE_UNKNOWN', 'That referral code is not one of this club''s.');
     end if;
   end if;
+  -- Members added another way (seed, an import) may have taken numbers past the counter.
+  select greatest(v_program.next_member_number, coalesce(max(m.member_number), 0) + 1) into v_number
+  from public.members m where m.program_id = v_program.id;
   insert into public.members (program_id, user_id, member_number, display_name, birthday, referred_by)
-  values (v_program.id, v_user, v_program.next_member_number, nullif(trim(p_display_name), ''), p_birthday, v_referrer.id)
+  values (v_program.id, v_user, v_number, nullif(trim(p_display_name), ''), p_birthday, v_referrer.id)
   returning * into v_member;
-  update public.programs set next_member_number = next_member_number + 1 where id = v_program.id;
+  update public.programs set next_member_number = v_number + 1 where id = v_program.id;
   return jsonb_build_object('member_id', v_member.id, 'member_number', v_member.member_number,
     'referral_code', v_member.referral_code, 'referred_by', v_member.referred_by, 'joined', true);
 end
