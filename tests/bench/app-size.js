@@ -32,7 +32,7 @@ export function cardPathSize() {
 		return {
 			file,
 			gzip: gzipSync(code, { level: 9 }).length,
-			supabase: /supabase|GoTrueClient|PostgrestClient/.test(code.toString())
+			supabase: /GoTrueClient|PostgrestClient|RealtimeClient/.test(code.toString())
 		};
 	});
 	return { roots, files, total: files.reduce((sum, f) => sum + f.gzip, 0) };

@@ -41,11 +41,19 @@ test('a customer signs in with the code from the outbox, sees the card, and stil
 	await expect(card.getByTestId('member-number')).toContainText(toPersian(String(memberNumber)));
 	await expect(card.getByTestId('member-qr')).toBeVisible();
 
-	await page.waitForFunction(
-		async () => (await navigator.serviceWorker?.getRegistration())?.active != null
-	);
+	await page.waitForFunction(async () => {
+		// Active alone is not enough: an install can still be precaching the shell.
+		const registration = await navigator.serviceWorker?.getRegistration();
+		return (
+			registration?.active?.state === 'activated' &&
+			!registration.installing &&
+			(await caches.match('/', { ignoreSearch: true })) !== undefined
+		);
+	});
 	await context.setOffline(true);
-	await page.reload();
+	// A reload as the person makes it: Playwright's own reload can reach the network past the worker.
+	await page.evaluate(() => location.reload());
+	await page.waitForLoadState('load');
 	await expect(page.getByTestId('member-card')).toBeVisible();
 	await expect(page.getByTestId('member-number')).toHaveAttribute(
 		'data-member-number',
@@ -107,9 +115,15 @@ test('Chromium finds the app installable', async ({ baseURL }) => {
 	try {
 		const page = await context.newPage();
 		await page.goto(`${baseURL}/sign-in`);
-		await page.waitForFunction(
-			async () => (await navigator.serviceWorker?.getRegistration())?.active != null
-		);
+		await page.waitForFunction(async () => {
+			// Active alone is not enough: an install can still be precaching the shell.
+			const registration = await navigator.serviceWorker?.getRegistration();
+			return (
+				registration?.active?.state === 'activated' &&
+				!registration.installing &&
+				(await caches.match('/', { ignoreSearch: true })) !== undefined
+			);
+		});
 		const cdp = await context.newCDPSession(page);
 		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
 		expect(installabilityErrors).toEqual([]);
