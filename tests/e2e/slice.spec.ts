@@ -45,6 +45,7 @@ test('a customer signs in with the code from the outbox, sees the card, and stil
 		// Active alone is not enough: an install can still be precaching the shell.
 		const registration = await navigator.serviceWorker?.getRegistration();
 		return (
+			navigator.serviceWorker.controller !== null &&
 			registration?.active?.state === 'activated' &&
 			!registration.installing &&
 			(await caches.match('/', { ignoreSearch: true })) !== undefined
