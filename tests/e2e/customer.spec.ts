@@ -8,6 +8,7 @@ import {
 	createMember,
 	freshPhone,
 	referralCodeOf,
+	serviceWorkerReady,
 	signInThroughApp
 } from './helpers';
 
@@ -52,17 +53,6 @@ async function deviceHolds(reason: string) {
 		idb.close();
 	}
 }
-
-const serviceWorkerReady = (page: Page) =>
-	page.waitForFunction(async () => {
-		// Active alone is not enough: an install can still be precaching the shell.
-		const registration = await navigator.serviceWorker?.getRegistration();
-		return (
-			registration?.active?.state === 'activated' &&
-			!registration.installing &&
-			(await caches.match('/', { ignoreSearch: true })) !== undefined
-		);
-	});
 
 test("a friend's join link signs a new customer up with an SMS code and shows the new card", async ({
 	page
@@ -130,7 +120,9 @@ test('offline, the card, its rotating QR, the history and the rewards still show
 	expect((await checkout(phone, 20_000_000)).status).toBe(200);
 	await expect(page.getByTestId('points')).toHaveAttribute('data-points', '250', { timeout: 3000 });
 	// The open card keeps the new history page and the catalogue on the device by itself.
-	await page.waitForFunction(deviceHolds, 'rule.first_purchase');
+	await expect
+		.poll(() => page.evaluate(deviceHolds, 'rule.first_purchase'), { timeout: 20_000 })
+		.toBe(true);
 	await serviceWorkerReady(page);
 
 	await context.setOffline(true);

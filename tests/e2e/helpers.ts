@@ -1,6 +1,6 @@
 /** Shared steps of the end-to-end tests: the stack's outbox, arranging users, axe. */
 import { createRequire } from 'node:module';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 const stackUrl = () => process.env.VAFA_STACK_URL as string;
 const serviceKey = () => process.env.VAFA_SERVICE_ROLE_KEY as string;
@@ -136,4 +136,27 @@ export async function signInThroughApp(page: Page, phone: string) {
 	await page.getByLabel(/کد/).fill(await codeFromOutbox(phone));
 	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
 	await page.waitForURL(/\/card/);
+}
+
+/**
+ * Waits until the service worker is activated, controls the page and holds the app shell.
+ * Polled through page.evaluate, which awaits the page's promise: waitForFunction with an async
+ * predicate would take the pending promise itself as a truthy answer and return at once.
+ */
+export async function serviceWorkerReady(page: Page) {
+	await expect
+		.poll(
+			() =>
+				page.evaluate(async () => {
+					const registration = await navigator.serviceWorker?.getRegistration();
+					return (
+						navigator.serviceWorker.controller !== null &&
+						registration?.active?.state === 'activated' &&
+						!registration.installing &&
+						(await caches.match('/', { ignoreSearch: true })) !== undefined
+					);
+				}),
+			{ timeout: 20_000 }
+		)
+		.toBe(true);
 }
