@@ -15,6 +15,10 @@ const config = {
 			// must not depend on the depth of the route it was rendered for.
 			relative: false
 		},
+		alias: {
+			// Pure modules shared with the edge functions (the rotating QR), dependency-free.
+			$shared: 'supabase/functions/_shared'
+		},
 		files: {
 			serviceWorker: 'src/service-worker'
 		},

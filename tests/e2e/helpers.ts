@@ -1,6 +1,6 @@
 /** Shared steps of the end-to-end tests: the stack's outbox, arranging users, axe. */
 import { createRequire } from 'node:module';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 const stackUrl = () => process.env.VAFA_STACK_URL as string;
 const serviceKey = () => process.env.VAFA_SERVICE_ROLE_KEY as string;
@@ -72,4 +72,91 @@ export async function axeViolations(page: Page) {
 			targets: v.nodes.map((n) => n.target)
 		}));
 	});
+}
+
+const anonKey = () => process.env.VAFA_ANON_KEY as string;
+
+/** A fresh valid Iranian mobile number, so reruns never meet an earlier user or rate limit. */
+export function freshPhone() {
+	return `+98912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+}
+
+/** Signs a seeded user in through the auth API with the stack's test code; their access token. */
+export async function tokenFor(phone: string): Promise<string> {
+	const headers = { apikey: anonKey(), 'content-type': 'application/json' };
+	await fetch(`${stackUrl()}/auth/v1/otp`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ phone })
+	});
+	const verified = await fetch(`${stackUrl()}/auth/v1/verify`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ phone, token: '123456', type: 'sms' })
+	});
+	if (!verified.ok) throw new Error(`sign-in failed: ${await verified.text()}`);
+	return ((await verified.json()) as { access_token: string }).access_token;
+}
+
+/** Posts a checkout at cafe-vafa as the seeded cashier; `card` is a QR payload, code or phone. */
+export async function checkout(card: string, amount: number) {
+	const token = await tokenFor('+989120000002');
+	const response = await fetch(`${stackUrl()}/functions/v1/checkout`, {
+		method: 'POST',
+		headers: {
+			apikey: anonKey(),
+			authorization: `Bearer ${token}`,
+			'content-type': 'application/json'
+		},
+		body: JSON.stringify({
+			program: 'cafe-vafa',
+			card,
+			amount,
+			idempotency_key: crypto.randomUUID()
+		})
+	});
+	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A member's referral code, read with the service role. */
+export async function referralCodeOf(memberNumber: number): Promise<string> {
+	const response = await fetch(
+		`${stackUrl()}/rest/v1/members?member_number=eq.${memberNumber}&select=referral_code`,
+		{ headers: { apikey: serviceKey(), authorization: `Bearer ${serviceKey()}` } }
+	);
+	const [row] = (await response.json()) as { referral_code: string }[];
+	return row.referral_code;
+}
+
+/** Signs `phone` in through the app's form, reading the code from the outbox; ends on the card. */
+export async function signInThroughApp(page: Page, phone: string) {
+	await page.goto('/sign-in');
+	await page.getByLabel('شماره موبایل').fill(phone);
+	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
+	await page.getByLabel(/کد/).fill(await codeFromOutbox(phone));
+	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
+	await page.waitForURL(/\/card/);
+}
+
+/**
+ * Waits until the service worker is activated, controls the page and holds the app shell.
+ * Polled through page.evaluate, which awaits the page's promise: waitForFunction with an async
+ * predicate would take the pending promise itself as a truthy answer and return at once.
+ */
+export async function serviceWorkerReady(page: Page) {
+	await expect
+		.poll(
+			() =>
+				page.evaluate(async () => {
+					const registration = await navigator.serviceWorker?.getRegistration();
+					return (
+						navigator.serviceWorker.controller !== null &&
+						registration?.active?.state === 'activated' &&
+						!registration.installing &&
+						(await caches.match('/', { ignoreSearch: true })) !== undefined
+					);
+				}),
+			{ timeout: 20_000 }
+		)
+		.toBe(true);
 }

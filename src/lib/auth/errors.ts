@@ -1,5 +1,3 @@
-import { isAuthRetryableFetchError } from '@supabase/supabase-js';
-
 /** What went wrong at sign-in, as the app tells it; each has a translated message. */
 export type AuthProblem =
 	| 'phone_invalid'
@@ -15,7 +13,9 @@ export type AuthResult = { ok: true } | { ok: false; problem: AuthProblem; retry
 
 /** Maps a supabase-js auth error to a problem by its stable code, never by its English text. */
 export function toAuthResult(error: unknown): AuthResult {
-	if (isAuthRetryableFetchError(error)) return { ok: false, problem: 'network' };
+	// By name, as supabase-js's own guard does, so this module does not pull supabase-js in.
+	if (error instanceof Error && error.name === 'AuthRetryableFetchError')
+		return { ok: false, problem: 'network' };
 	const code = typeof error === 'object' && error && 'code' in error ? error.code : undefined;
 	switch (code) {
 		case 'otp_expired':

@@ -1,17 +1,24 @@
-import QRCode from 'qrcode';
+import { encodeQr } from './qr-encode';
 
-/** What a card's static QR code carries; the rotating code replaces it later. */
-export function memberPayload(memberId: string): string {
-	return `vafa:m:${memberId}`;
+/** A QR code as the dark modules' SVG path, with its size in modules (quiet zone included). */
+export interface QrShape {
+	path: string;
+	size: number;
 }
 
-/** `text` as a QR code image (PNG data URL), drawn on the device so it works offline. */
-export function qrImage(text: string, size = 224): Promise<string> {
-	// Dark on white with a quiet zone: what phone and counter scanners read most reliably.
-	return QRCode.toDataURL(text, {
-		width: size,
-		margin: 2,
-		errorCorrectionLevel: 'M',
-		color: { dark: '#1c1008', light: '#ffffff' }
-	});
+const QUIET_ZONE = 2;
+
+/**
+ * `text` as a QR code, drawn on the device so it works offline. An SVG path stays sharp at any
+ * size and costs no canvas or image decoding.
+ */
+export function qrShape(text: string): QrShape {
+	const { modules, size: count } = encodeQr(text);
+	let path = '';
+	for (let row = 0; row < count; row++) {
+		for (let col = 0; col < count; col++) {
+			if (modules[row][col]) path += `M${col + QUIET_ZONE} ${row + QUIET_ZONE}h1v1h-1z`;
+		}
+	}
+	return { path, size: count + QUIET_ZONE * 2 };
 }

@@ -1,33 +1,18 @@
 import { Dexie, type EntityTable } from 'dexie';
+import type { CachedCard, CachedHistory, CachedCatalogue, CardSecret, Stamp } from './types';
 
-/** A membership card as last read from the server; the shape the card screen draws. */
-export interface CachedCard {
-	id: string;
-	userId: string;
-	memberNumber: number;
-	displayName: string | null;
-	joinedAt: string;
-	club: {
-		id: string;
-		slug: string;
-		name: string;
-		currency: string;
-		locale: string;
-		branding: Record<string, unknown>;
-	};
-}
+export type * from './types';
 
-/** When a user's cached data was last refreshed from the server, per kind of data. */
-export interface Stamp {
-	kind: 'cards';
-	userId: string;
-	updatedAt: number;
-}
-
-/** The device's offline copy of what the signed-in user has seen (IndexedDB via Dexie). */
+/**
+ * The device's offline copy of what the signed-in user has seen (IndexedDB via Dexie). The card
+ * screen reads `cards`, `secrets` and `stamps` through `peek.ts` first, so keep their names.
+ */
 export const db = new Dexie('vafa') as Dexie & {
 	cards: EntityTable<CachedCard, 'id'>;
 	stamps: EntityTable<Stamp, 'kind'>;
+	secrets: EntityTable<CardSecret, 'memberId'>;
+	history: EntityTable<CachedHistory, 'memberId'>;
+	catalogue: EntityTable<CachedCatalogue, 'memberId'>;
 };
 
 db.version(1).stores({
@@ -35,9 +20,17 @@ db.version(1).stores({
 	stamps: 'kind'
 });
 
+db.version(2).stores({
+	cards: 'id, userId',
+	stamps: 'kind',
+	secrets: 'memberId, userId',
+	history: 'memberId',
+	catalogue: 'memberId'
+});
+
 /** Forgets everything cached on this device, e.g. when its user signs out. */
 export function forgetAll(): Promise<void> {
-	return db.transaction('rw', db.cards, db.stamps, async () => {
-		await Promise.all([db.cards.clear(), db.stamps.clear()]);
+	return db.transaction('rw', db.tables, async () => {
+		await Promise.all(db.tables.map((table) => table.clear()));
 	});
 }

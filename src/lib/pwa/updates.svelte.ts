@@ -1,4 +1,4 @@
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 
 /** An installed app can stay open for days; look for a new version this often. */
 const CHECK_EVERY_MS = 60 * 60 * 1000;
@@ -19,7 +19,20 @@ export class Updates {
 	/** Registers the worker; returns a function that stops the periodic update checks. */
 	register(url: string, scope: string): () => void {
 		if (!('serviceWorker' in navigator) || this.#workbox) return () => {};
-		const workbox = new Workbox(url, { scope });
+		let timer: ReturnType<typeof setInterval> | undefined;
+		let stopped = false;
+		// workbox-window is loaded after the first paint: the card must not wait for it.
+		void import('workbox-window').then(({ Workbox }) => {
+			if (stopped) return;
+			timer = this.#start(new Workbox(url, { scope }));
+		});
+		return () => {
+			stopped = true;
+			clearInterval(timer);
+		};
+	}
+
+	#start(workbox: Workbox): ReturnType<typeof setInterval> {
 		this.#workbox = workbox;
 		workbox.addEventListener('waiting', () => (this.#waiting = true));
 		void workbox.register().then((registration) => {
@@ -32,8 +45,7 @@ export class Updates {
 				});
 			}
 		});
-		const timer = setInterval(() => void workbox.update(), CHECK_EVERY_MS);
-		return () => clearInterval(timer);
+		return setInterval(() => void workbox.update(), CHECK_EVERY_MS);
 	}
 
 	/** Activates the waiting version and reloads once it controls the page. */

@@ -1,11 +1,9 @@
 import { createClient } from '@supabase/supabase-js';
+import { SESSION_STORAGE_KEY } from './lazy';
 
 /** The well-known demo anon key of `supabase start` (and of the local stack): public by design. */
 const LOCAL_ANON_KEY =
 	'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
-
-/** Where supabase-js keeps the session in localStorage. */
-export const SESSION_STORAGE_KEY = 'vafa:auth';
 
 /** The one supabase-js client of the app; every data module goes through it. */
 export const supabase = createClient(

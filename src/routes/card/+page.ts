@@ -7,6 +7,7 @@ export const load = (async ({ parent, depends }) => {
 	depends('app:cards');
 	const { userId } = await parent();
 	if (!userId) redirect(307, resolve('/sign-in'));
-	// The device's copy draws at once; the server's answer streams in after it (or fails offline).
-	return { cached: await cards.cached(userId), fresh: cards.listMine(userId) };
+	// Only the device's copy: the card draws from it at once, the screen asks the server after.
+	const [cached, secrets] = await Promise.all([cards.cached(userId), cards.cachedSecrets(userId)]);
+	return { userId, cached, secrets };
 }) satisfies PageLoad;

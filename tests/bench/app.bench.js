@@ -1,0 +1,149 @@
+/**
+ * The customer app's budgets (issue 5), medians of 7 in one run:
+ * - the JavaScript needed before the card's QR is painted, gzip, from the build's Vite manifest
+ *   (target: at most 50 KB, with no supabase-js on the path);
+ * - time to QR on a cold, offline start from the service-worker cache with 4x CPU throttling, against
+ *   a static document (the precached favicon) served by the same worker (target: at most 1.5x).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { startStack } from '../../supabase/local/stack.js';
+import { cardPathSize } from './app-size.js';
+
+const RUNS = 7;
+const API_PORT = 57321;
+const PREVIEW_PORT = 4273;
+const BUDGET_KB = 50;
+const DEMO_PHONE = '9120000001';
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function waitFor(url, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		try {
+			if ((await fetch(url)).ok) return;
+		} catch {
+			// not up yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/** Milliseconds from navigation start until `done` holds in a new throttled, offline page. */
+async function coldStart(context, url, done) {
+	const page = await context.newPage();
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+	await page.goto(url, { waitUntil: 'commit' });
+	const ms = await page.evaluate(done);
+	await page.close();
+	return ms;
+}
+
+/** In the page: when the card's QR is first in the document and painted, after navigation start. */
+function qrPainted() {
+	return new Promise((resolve) => {
+		const check = () => {
+			if (!document.querySelector('[data-testid="member-qr"]')) return false;
+			requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
+			return true;
+		};
+		if (check()) return;
+		const observer = new MutationObserver(() => check() && observer.disconnect());
+		observer.observe(document, { childList: true, subtree: true });
+	});
+}
+
+/** In the page: when the document finished loading and was painted, after navigation start. */
+function documentPainted() {
+	return new Promise((resolve) => {
+		const painted = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
+		if (document.readyState === 'complete') painted();
+		else addEventListener('load', painted, { once: true });
+	});
+}
+
+async function timeToQr(env) {
+	const preview = spawn(
+		process.execPath,
+		['node_modules/vite/bin/vite.js', 'preview', '--port', String(PREVIEW_PORT), '--strictPort'],
+		{ env, stdio: 'ignore' }
+	);
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-background-networking', '--no-first-run']
+	});
+	try {
+		const origin = `http://localhost:${PREVIEW_PORT}`;
+		await waitFor(`${origin}/`, 30_000);
+		const context = await browser.newContext({ baseURL: origin, locale: 'fa-IR' });
+		const page = await context.newPage();
+		await page.goto('/sign-in');
+		await page.getByLabel('شماره موبایل').fill(DEMO_PHONE);
+		await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
+		await page.getByLabel(/کد/).fill('123456');
+		await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
+		await page.getByTestId('member-qr').waitFor();
+		await page.waitForFunction(async () => {
+			const registration = await navigator.serviceWorker.getRegistration();
+			return registration?.active != null && navigator.serviceWorker.controller != null;
+		});
+		await page.close();
+		await context.setOffline(true);
+		const card = [];
+		const baseline = [];
+		for (let run = 0; run < RUNS; run++) {
+			baseline.push(await coldStart(context, `${origin}/favicon.svg`, documentPainted));
+			card.push(await coldStart(context, `${origin}/card`, qrPainted));
+		}
+		await context.close();
+		return { qrMs: median(card), staticMs: median(baseline) };
+	} finally {
+		await browser.close();
+		preview.kill();
+	}
+}
+
+export default async function bench() {
+	const dataDir = mkdtempSync(join(tmpdir(), 'vafa-bench-'));
+	chmodSync(dataDir, 0o755);
+	const stack = await startStack({ apiPort: API_PORT, dataDir });
+	try {
+		const env = {
+			...process.env,
+			PUBLIC_SUPABASE_URL: stack.url,
+			PUBLIC_SUPABASE_ANON_KEY: stack.anonKey
+		};
+		const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
+			env,
+			stdio: 'ignore'
+		});
+		if (build.status !== 0) throw new Error('vite build failed');
+		const { files, total } = cardPathSize();
+		const { qrMs, staticMs } = await timeToQr(env);
+		const report = {
+			beforeQrKb: Number((total / 1024).toFixed(1)),
+			budgetKb: BUDGET_KB,
+			supabaseOnPath: files.some((f) => f.supabase),
+			offlineColdStart4xCpu: {
+				qrMs: Math.round(qrMs),
+				staticMs: Math.round(staticMs),
+				ratio: Number((qrMs / staticMs).toFixed(2)),
+				target: 1.5
+			},
+			files: files
+				.sort((a, b) => b.gzip - a.gzip)
+				.map((f) => `${f.file} ${(f.gzip / 1024).toFixed(1)} KB`)
+		};
+		console.log(JSON.stringify(report, null, '\t'));
+		return report;
+	} finally {
+		await stack.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
