@@ -52,19 +52,33 @@ export async function waitForHttp(url, { proc, name, timeoutMs = 20_000 }) {
 	throw new Error(`${name} was not ready after ${timeoutMs / 1000} s; see its log.`);
 }
 
-/** Resolves when nothing listens on 127.0.0.1:`port`; rejects with a message naming the service. */
-export function assertPortFree(port, service) {
-	return new Promise((resolve, reject) => {
+/** Whether 127.0.0.1:`port` can be listened on now: null, or the listen error. */
+function tryListen(port) {
+	return new Promise((resolve) => {
 		const probe = createServer();
-		probe.once('error', (error) =>
-			reject(
-				new Error(
-					error.code === 'EADDRINUSE'
-						? `Port ${port} (${service}) is already in use. Is another Vafa stack or \`supabase start\` running? Stop it, or choose other ports (VAFA_PORT_BASE).`
-						: `Cannot listen on port ${port} (${service}): ${error.message}`
-				)
-			)
-		);
-		probe.listen(port, '127.0.0.1', () => probe.close(resolve));
+		probe.once('error', resolve);
+		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(null)));
 	});
+}
+
+/**
+ * Resolves when nothing listens on 127.0.0.1:`port`; rejects with a message naming the service.
+ * A port in the ephemeral range can be briefly held by a closing connection, so a busy port is
+ * tried again for a few seconds before it counts as taken.
+ */
+export async function assertPortFree(port, service, { patienceMs = 5000 } = {}) {
+	const deadline = Date.now() + patienceMs;
+	for (;;) {
+		const error = await tryListen(port);
+		if (!error) return;
+		if (error.code !== 'EADDRINUSE') {
+			throw new Error(`Cannot listen on port ${port} (${service}): ${error.message}`);
+		}
+		if (Date.now() >= deadline) {
+			throw new Error(
+				`Port ${port} (${service}) is already in use. Is another Vafa stack or \`supabase start\` running? Stop it, or choose other ports (VAFA_PORT_BASE).`
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }

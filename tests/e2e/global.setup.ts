@@ -27,6 +27,9 @@ export default async function globalSetup() {
 	const stack = await startStack({
 		apiPort: Number(process.env.VAFA_E2E_PORT_BASE ?? 56321),
 		dataDir
+	}).catch((error) => {
+		rmSync(dataDir, { recursive: true, force: true });
+		throw error;
 	});
 	const env = {
 		...process.env,
@@ -52,6 +55,7 @@ export default async function globalSetup() {
 	} catch (error) {
 		preview?.kill();
 		await stack.stop();
+		rmSync(dataDir, { recursive: true, force: true });
 		throw error;
 	}
 	return async () => {
