@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { sign } from '../../supabase/local/jwt.js';
 import { startStack } from '../../supabase/local/stack.js';
-import { load, median } from './load.js';
+import { compare } from './load.js';
 
 const PORT = 58541;
 const CASHIERS = 16;
@@ -115,31 +115,18 @@ export default async function bench() {
 				}
 			]
 		};
-		const names = Object.keys(variants);
-
-		for (const name of names) {
-			const warm = await load({
-				callers: CASHIERS,
-				durationMs: WARMUP_MS,
-				request: variants[name]
-			});
-			if (warm.errors) throw new Error(`${name} failed while warming up: ${warm.firstError}`);
-		}
-		const rounds = [];
-		for (let round = 0; round < ROUNDS; round++) {
-			for (let k = 0; k < names.length; k++) {
-				const name = names[(round + k) % names.length];
-				const result = await load({
-					callers: CASHIERS,
-					durationMs: ROUND_MS,
-					request: variants[name]
-				});
-				rounds.push({ round: round + 1, variant: name, ...result });
-				console.log(
-					`round ${round + 1} ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`
-				);
-			}
-		}
+		const {
+			names,
+			byVariant,
+			ratio: ratioOf
+		} = await compare({
+			callers: CASHIERS,
+			variants,
+			warmupMs: WARMUP_MS,
+			roundMs: ROUND_MS,
+			rounds: ROUNDS,
+			failOnWarmupError: true
+		});
 
 		const { rows: checks } = await db.query(
 			`select (select count(*) from private.ledger_discrepancies())::int as discrepancies,
@@ -148,21 +135,7 @@ export default async function bench() {
 			[memberIds, CLUB]
 		);
 
-		const byVariant = names.map((name) => {
-			const mine = rounds.filter((r) => r.variant === name);
-			return {
-				variant: name,
-				'req/s': Math.round(median(mine.map((r) => r.rps))),
-				'p50 ms': +median(mine.map((r) => r.p50)).toFixed(1),
-				'p99 ms': +median(mine.map((r) => r.p99)).toFixed(1),
-				errors: mine.reduce((sum, r) => sum + r.errors, 0)
-			};
-		});
-		const ratio = +median(
-			rounds
-				.filter((r) => r.variant === names[1])
-				.map((r) => r.rps / rounds.find((t) => t.round === r.round && t.variant === names[0]).rps)
-		).toFixed(2);
+		const ratio = ratioOf(names[1]);
 		const p99 = byVariant[1]['p99 ms'];
 		const report = {
 			command: COMMAND,

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startStack } from '../../supabase/local/stack.js';
-import { load, median } from './load.js';
+import { compare } from './load.js';
 
 const PORT = 58361;
 const CONCURRENCY = 16;
@@ -99,26 +99,14 @@ export default async function bench() {
 			[`record_purchase, ${MEMBERS} members`]: purchase(() => spread[next++ % spread.length]),
 			'record_purchase, 1 hot member': purchase(() => hot)
 		};
-		const names = Object.keys(variants);
-
-		for (const name of names)
-			await load({ callers: CONCURRENCY, durationMs: WARMUP_MS, request: variants[name] });
-		const rounds = [];
-		for (let round = 0; round < ROUNDS; round++) {
-			// Rotate the order so no variant always runs first or last.
-			for (let k = 0; k < names.length; k++) {
-				const name = names[(round + k) % names.length];
-				const result = await load({
-					callers: CONCURRENCY,
-					durationMs: ROUND_MS,
-					request: variants[name]
-				});
-				rounds.push({ round: round + 1, variant: name, ...result });
-				console.log(
-					`round ${round + 1} ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`
-				);
-			}
-		}
+		const { names, byVariant, ratio } = await compare({
+			callers: CONCURRENCY,
+			variants,
+			warmupMs: WARMUP_MS,
+			roundMs: ROUND_MS,
+			rounds: ROUNDS,
+			failOnWarmupError: false
+		});
 
 		const { rows: checks } = await db.query(
 			`
@@ -128,23 +116,6 @@ export default async function bench() {
 			[members.map((m) => m.id)]
 		);
 
-		const byVariant = names.map((name) => {
-			const mine = rounds.filter((r) => r.variant === name);
-			return {
-				variant: name,
-				'req/s': Math.round(median(mine.map((r) => r.rps))),
-				'p50 ms': +median(mine.map((r) => r.p50)).toFixed(1),
-				'p99 ms': +median(mine.map((r) => r.p99)).toFixed(1),
-				errors: mine.reduce((sum, r) => sum + r.errors, 0),
-				'first error': (mine.find((r) => r.firstError)?.firstError ?? '').slice(0, 60)
-			};
-		});
-		const ratio = (name) => {
-			const per = rounds
-				.filter((r) => r.variant === name)
-				.map((r) => r.rps / rounds.find((t) => t.round === r.round && t.variant === names[0]).rps);
-			return +median(per).toFixed(2);
-		};
 		const spreadRatio = ratio(names[1]);
 		const report = {
 			command: patch ? `VAFA_BENCH_SQL=${patch} ${COMMAND}` : COMMAND,
