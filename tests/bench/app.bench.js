@@ -14,7 +14,7 @@ import { startStack } from '../../supabase/local/stack.js';
 import { cardPathSize } from './app-size.js';
 
 const RUNS = 7;
-const API_PORT = 57321;
+const API_PORT = 28321;
 const PREVIEW_PORT = 4273;
 const BUDGET_KB = 50;
 const DEMO_PHONE = '9120000001';

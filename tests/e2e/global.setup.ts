@@ -25,7 +25,7 @@ export default async function globalSetup() {
 	// Postgres runs as its own user when we are root, so it must be able to enter the folder.
 	chmodSync(dataDir, 0o755);
 	const stack = await startStack({
-		apiPort: Number(process.env.VAFA_E2E_PORT_BASE ?? 56321),
+		apiPort: Number(process.env.VAFA_E2E_PORT_BASE ?? 26321),
 		dataDir
 	}).catch((error) => {
 		rmSync(dataDir, { recursive: true, force: true });

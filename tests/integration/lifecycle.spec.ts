@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../../supabase/local/postgres.js';
 import { startStack } from '../../supabase/local/stack.js';
 
-const API_PORT = 57321;
+const API_PORT = 27321;
 const dataDir = mkdtempSync(join(tmpdir(), 'vafa-lifecycle-'));
 // Postgres runs as its own user when we are root, so it must be able to enter the folder.
 chmodSync(dataDir, 0o755);
@@ -54,7 +54,7 @@ describe('the local stack’s life cycle', () => {
 		await new Promise<void>((resolve) => squatter.listen(API_PORT, '127.0.0.1', resolve));
 		try {
 			await expect(startStack({ apiPort: API_PORT, dataDir })).rejects.toThrow(
-				/Port 57321 \(API gateway\) is already in use/
+				/Port 27321 \(API gateway\) is already in use/
 			);
 		} finally {
 			squatter.close();

@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
 	// Postgres runs as its own user when we are root, so it must be able to enter the folder.
 	chmodSync(dataDir, 0o755);
 	const stack = await startStack({
-		apiPort: Number(process.env.VAFA_TEST_PORT_BASE ?? 55321),
+		apiPort: Number(process.env.VAFA_TEST_PORT_BASE ?? 25321),
 		dataDir
 	});
 	project.provide('stack', {
