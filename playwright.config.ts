@@ -10,7 +10,7 @@ export default defineConfig({
 	timeout: 60_000,
 	reporter: [['list']],
 	use: {
-		baseURL: 'http://localhost:4173',
+		baseURL: `http://localhost:${process.env.VAFA_PREVIEW_PORT ?? 4173}`,
 		trace: 'off',
 		serviceWorkers: 'allow'
 	},

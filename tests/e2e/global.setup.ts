@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack } from '../../supabase/local/stack.js';
 
-const PREVIEW_PORT = 4173;
+// Parallel checkouts (git worktrees) choose their own ports; CI takes the defaults.
+const PREVIEW_PORT = Number(process.env.VAFA_PREVIEW_PORT ?? 4173);
 
 async function waitFor(url: string, timeoutMs: number) {
 	const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../../supabase/local/postgres.js';
 import { startStack } from '../../supabase/local/stack.js';
 
-const API_PORT = 27321;
+// 2000 above the integration stack's base, so parallel checkouts with their own base do not collide.
+const API_PORT = Number(process.env.VAFA_TEST_PORT_BASE ?? 25321) + 2000;
 const dataDir = mkdtempSync(join(tmpdir(), 'vafa-lifecycle-'));
 // Postgres runs as its own user when we are root, so it must be able to enter the folder.
 chmodSync(dataDir, 0o755);
