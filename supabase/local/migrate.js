@@ -1,6 +1,6 @@
 /** Brings a database to what the app expects: Supabase's bootstrap, the migrations in order, the seed. */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import pg from 'pg';
 import { SUPABASE_DIR } from './config.js';
 
@@ -76,9 +76,8 @@ export async function migrate({ url, seed, seedPaths = ['./seed.sql'], log = () 
 			applied.push(migration.version);
 		}
 		if (seed === true || (seed === 'fresh' && done.size === 0)) {
-			for (const seedPath of seedPaths) {
-				const path = resolve(SUPABASE_DIR, seedPath);
-				if (!existsSync(path)) continue;
+			for (const path of expandSeedPaths(seedPaths)) {
+				const seedPath = relative(SUPABASE_DIR, path);
 				const sql = readFileSync(path, 'utf8');
 				await inTransaction(client, () =>
 					client.query(sql).catch((error) => {
@@ -93,6 +92,35 @@ export async function migrate({ url, seed, seedPaths = ['./seed.sql'], log = () 
 	} finally {
 		await client.end();
 	}
+}
+
+/**
+ * The seed files in order, as the Supabase CLI reads `[db.seed] sql_paths`: each entry a path
+ * relative to supabase/, where `*` in the file name matches within one folder (sorted by name);
+ * a missing file is skipped, and a file named twice runs once.
+ */
+export function expandSeedPaths(seedPaths, base = SUPABASE_DIR) {
+	const paths = [];
+	for (const entry of seedPaths) {
+		const full = resolve(base, entry);
+		if (!full.includes('*')) {
+			if (existsSync(full)) paths.push(full);
+			continue;
+		}
+		const folder = dirname(full);
+		const pattern = new RegExp(
+			'^' +
+				basename(full)
+					.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+					.replace(/\*/g, '[^/]*') +
+				'$'
+		);
+		if (!existsSync(folder)) continue;
+		for (const name of readdirSync(folder).sort()) {
+			if (pattern.test(name)) paths.push(join(folder, name));
+		}
+	}
+	return [...new Set(paths)];
 }
 
 /** Drops and recreates the database named in `url` (connecting to template1 to do it). */
