@@ -17,7 +17,7 @@ const pwa: PluginOption = process.env.VITEST
 			injectRegister: false,
 			manifest,
 			injectManifest: {
-				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2,webmanifest}']
+				globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webp,woff2,webmanifest}']
 			},
 			kit: {
 				adapterFallback: 'index.html',

@@ -9,6 +9,8 @@ import {
 	type PrecacheEntry
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import type { RouteHandlerCallbackOptions } from 'workbox-core/types';
+import { earlyCardHtml, withEarlyCard } from '$lib/card/early/early-card';
 
 declare const self: ServiceWorkerGlobalScope & {
 	__WB_MANIFEST: Array<PrecacheEntry | string>;
@@ -23,7 +25,35 @@ export function precacheShell() {
 	cleanupOutdatedCaches();
 }
 
-/** Every route renders in the browser, so any navigation can be answered by the shell offline. */
+/** The card's addresses: the app's start URL and the "Show my card" shortcut. */
+const CARD_PATHS = new Set([`${base}/`, `${base}/card`, `${base}/card/`]);
+
+/** The longest the early card may hold up the page: a slow disk must not cost the page. */
+const EARLY_CARD_BUDGET_MS = 150;
+
+/**
+ * Every route renders in the browser, so any navigation can be answered by the shell offline. A
+ * navigation to the card gets the member's QR painted into the shell (the early card), so the code
+ * shows at the first paint rather than after the app has loaded.
+ */
 export function routeNavigationsToShell() {
-	registerRoute(new NavigationRoute(createHandlerBoundToURL(SHELL)));
+	const shell = createHandlerBoundToURL(SHELL);
+	registerRoute(
+		new NavigationRoute(async (options: RouteHandlerCallbackOptions) => {
+			const started = Date.now();
+			const early = CARD_PATHS.has(options.url.pathname)
+				? Promise.race([
+						earlyCardHtml(started).catch(() => null),
+						new Promise<null>((resolve) => setTimeout(() => resolve(null), EARLY_CARD_BUDGET_MS))
+					])
+				: Promise.resolve(null);
+			const [response, markup] = await Promise.all([shell(options), early]);
+			if (!markup || !response.ok) return response;
+			return new Response(withEarlyCard(await response.text(), markup), {
+				status: response.status,
+				statusText: response.statusText,
+				headers: response.headers
+			});
+		})
+	);
 }

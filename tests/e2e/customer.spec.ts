@@ -193,3 +193,37 @@ test('every screen is axe-clean in Persian and English, and mirrors in Persian a
 	expect(en.start).toBeLessThan(en.end);
 	expect(Math.abs(fa.end - en.start)).toBeLessThan(2);
 });
+
+test('offline, the service worker paints a QR the checkout accepts into the card page itself, and the app takes over', async ({
+	page,
+	context,
+	browser
+}) => {
+	await newMemberOnCard(page);
+	await serviceWorkerReady(page);
+	await context.setOffline(true);
+
+	const response = await page.goto('/card', { waitUntil: 'commit' });
+	expect(response?.fromServiceWorker()).toBe(true);
+	const html = await response!.text();
+	const svg = /<svg data-testid="member-qr-early"[\s\S]*?<\/svg>/.exec(html)?.[0];
+	expect(svg, 'the served HTML carries the early card').toBeTruthy();
+
+	// Scan the served markup as the cashier's camera would see it.
+	const scanner = await browser.newPage();
+	await scanner.setContent(
+		`<body style="margin:0;background:#fff">${svg!.replace('<svg ', '<svg width="300" height="300" ')}</body>`
+	);
+	const png = PNG.sync.read(await scanner.locator('svg').screenshot());
+	await scanner.close();
+	const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+	expect(decoded?.data).toMatch(/^V1:/);
+
+	// Once the app has drawn its own code the early card is gone.
+	await expect(page.getByTestId('member-qr')).toBeVisible();
+	await expect(page.locator('#early-card')).toHaveCount(0);
+	await context.setOffline(false);
+
+	expect((await checkout(decoded!.data, 10_000_000)).status).toBe(200);
+	expect((await checkout(decoded!.data, 10_000_000)).status).not.toBe(200);
+});

@@ -6,7 +6,8 @@ export interface QrShape {
 	size: number;
 }
 
-const QUIET_ZONE = 2;
+// ISO/IEC 18004 asks for four light modules around the symbol.
+const QUIET_ZONE = 4;
 
 /**
  * `text` as a QR code, drawn on the device so it works offline. An SVG path stays sharp at any
