@@ -49,7 +49,8 @@ async function coldStart(context, url, done) {
 function qrPainted() {
 	return new Promise((resolve) => {
 		const check = () => {
-			if (!document.querySelector('[data-testid="member-qr"], [data-testid="member-qr-early"]')) return false;
+			if (!document.querySelector('[data-testid="member-qr"], [data-testid="member-qr-early"]'))
+				return false;
 			requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
 			return true;
 		};
