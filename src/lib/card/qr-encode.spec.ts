@@ -37,3 +37,32 @@ describe('encodeQr', () => {
 		expect(data).toBe(long);
 	});
 });
+
+describe('mask choice', () => {
+	it('draws the same symbol as the qrcode package, which applies the same penalty rules', async () => {
+		const QRCode = await import('qrcode');
+		const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+		// A fixed linear congruential sequence: varied payloads, the same ones on every run.
+		let seed = 20261123;
+		const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+		const random = (length: number) => Array.from({ length }, () => base32[next() % 32]).join('');
+		const texts: [string, 'alphanumeric' | 'byte'][] = [
+			['V1:7WP9M7KV9N68X6GBBNQ7Z2MV1G:1S2CQW:DB36JX9TMS7AA', 'alphanumeric'],
+			['K7M2Q9XP', 'alphanumeric'],
+			['A'.repeat(200), 'alphanumeric'],
+			['https://vafa.example/join/cafe-vafa?ref=ab12', 'byte'],
+			...Array.from(
+				{ length: 40 },
+				() => [`V1:${random(26)}:${random(6)}:${random(13)}`, 'alphanumeric'] as const
+			)
+		];
+		for (const [text, mode] of texts) {
+			// One segment in our encoder's mode, so only the mask can differ.
+			const theirs = QRCode.create([{ data: text, mode }], { errorCorrectionLevel: 'M' });
+			const ours = encodeQr(text);
+			expect(ours.size, text).toBe(theirs.modules.size);
+			const flat = ours.modules.flat().map((dark) => (dark ? 1 : 0));
+			expect(flat, text).toEqual(Array.from(theirs.modules.data));
+		}
+	});
+});

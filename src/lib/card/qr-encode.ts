@@ -1,13 +1,25 @@
 /**
  * A small QR encoder (ISO/IEC 18004) for the card's path: error correction level M, alphanumeric
- * or byte mode, versions 1 to 10, one fixed mask. `qrcode` costs about 9 KB gzip before the QR.
+ * or byte mode, versions 1 to 10, the mask chosen by the standard's penalty rules (as `qrcode` and
+ * every conforming encoder do). `qrcode` costs about 9 KB gzip before the QR.
  */
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 // Level M, versions 1 to 10: error-correction codewords per block, and the number of blocks.
 const ECC_PER_BLOCK = [10, 16, 26, 18, 24, 16, 18, 22, 22, 26];
 const BLOCKS = [1, 1, 1, 2, 2, 4, 4, 4, 5, 5];
-const MASK = 0;
+
+/** The eight mask conditions: a module is flipped where its mask's condition holds. */
+const MASKS: ((x: number, y: number) => boolean)[] = [
+	(x, y) => (x + y) % 2 === 0,
+	(_, y) => y % 2 === 0,
+	(x) => x % 3 === 0,
+	(x, y) => (x + y) % 3 === 0,
+	(x, y) => (Math.floor(y / 2) + Math.floor(x / 3)) % 2 === 0,
+	(x, y) => ((x * y) % 2) + ((x * y) % 3) === 0,
+	(x, y) => (((x * y) % 2) + ((x * y) % 3)) % 2 === 0,
+	(x, y) => (((x + y) % 2) + ((x * y) % 3)) % 2 === 0
+];
 
 /** Dark modules, `modules[y][x]`, of a square `size` modules wide (no quiet zone). */
 export interface QrMatrix {
@@ -166,18 +178,8 @@ export function encodeQr(text: string): QrMatrix {
 			})
 		);
 	}
-	// Level M's format bits are 00, then the mask.
-	let remainder = MASK;
-	for (let i = 0; i < 10; i++) remainder = (remainder << 1) ^ ((remainder >>> 9) * 0x537);
-	const format = ((MASK << 10) | remainder) ^ 0x5412;
-	for (let i = 0; i <= 5; i++) set(8, i, bit(format, i));
-	set(8, 7, bit(format, 6));
-	set(8, 8, bit(format, 7));
-	set(7, 8, bit(format, 8));
-	for (let i = 9; i < 15; i++) set(14 - i, 8, bit(format, i));
-	for (let i = 0; i < 8; i++) set(size - 1 - i, 8, bit(format, i));
-	for (let i = 8; i < 15; i++) set(8, size - 15 + i, bit(format, i));
-	set(8, size - 8, true);
+	// The format information's places are kept free of data; it is drawn per mask below.
+	drawFormat(modules, size, 0, (x, y) => (fixed[y][x] = true));
 	if (version >= 7) {
 		let rem = version;
 		for (let i = 0; i < 12; i++) rem = (rem << 1) ^ ((rem >>> 11) * 0x1f25);
@@ -199,11 +201,87 @@ export function encodeQr(text: string): QrMatrix {
 				const x = right - j;
 				const y = ((right + 1) & 2) === 0 ? size - 1 - vertical : vertical;
 				if (fixed[y][x]) continue;
-				const dark = i < data.length * 8 && bit(data[i >>> 3], 7 - (i & 7));
+				modules[y][x] = i < data.length * 8 && bit(data[i >>> 3], 7 - (i & 7));
 				i++;
-				// Mask 0 flips every module whose coordinates add up to an even number.
-				modules[y][x] = dark !== ((x + y) % 2 === 0);
 			}
 	}
-	return { size, modules };
+
+	// Every mask is tried and the one with the lowest penalty kept (ISO/IEC 18004, 7.8.3).
+	let best: boolean[][] = modules;
+	let bestPenalty = Infinity;
+	for (let mask = 0; mask < MASKS.length; mask++) {
+		const candidate = modules.map((row, y) =>
+			row.map((dark, x) => (fixed[y][x] ? dark : dark !== MASKS[mask](x, y)))
+		);
+		drawFormat(candidate, size, mask);
+		const score = penalty(candidate);
+		if (score < bestPenalty) {
+			best = candidate;
+			bestPenalty = score;
+		}
+	}
+	return { size, modules: best };
+}
+
+/** Draws the format information (level M, then `mask`) in both of its places. */
+function drawFormat(
+	modules: boolean[][],
+	size: number,
+	mask: number,
+	reserve: (x: number, y: number) => void = () => {}
+) {
+	// Level M's format bits are 00, then the mask.
+	let remainder = mask;
+	for (let i = 0; i < 10; i++) remainder = (remainder << 1) ^ ((remainder >>> 9) * 0x537);
+	const format = ((mask << 10) | remainder) ^ 0x5412;
+	const set = (x: number, y: number, dark: boolean) => {
+		modules[y][x] = dark;
+		reserve(x, y);
+	};
+	for (let i = 0; i <= 5; i++) set(8, i, bit(format, i));
+	set(8, 7, bit(format, 6));
+	set(8, 8, bit(format, 7));
+	set(7, 8, bit(format, 8));
+	for (let i = 9; i < 15; i++) set(14 - i, 8, bit(format, i));
+	for (let i = 0; i < 8; i++) set(size - 1 - i, 8, bit(format, i));
+	for (let i = 8; i < 15; i++) set(8, size - 15 + i, bit(format, i));
+	set(8, size - 8, true);
+}
+
+/** The standard's penalty of a masked symbol: runs, 2x2 blocks, finder-like patterns, balance. */
+export function penalty(modules: boolean[][]): number {
+	const size = modules.length;
+	let score = 0;
+	const column = (x: number) => modules.map((row) => row[x]);
+	const lines = [...modules, ...Array.from({ length: size }, (_, x) => column(x))];
+	for (const line of lines) {
+		// N1: five or more same-coloured modules in a row score 3, plus 1 for each beyond five.
+		let run = 1;
+		for (let i = 1; i <= size; i++) {
+			if (i < size && line[i] === line[i - 1]) run++;
+			else {
+				if (run >= 5) score += run - 2;
+				run = 1;
+			}
+		}
+		// N3: 1:1:3:1:1 dark-light-dark-dark-dark-light-dark with four light modules on a side.
+		for (let i = 0; i + 11 <= size; i++) {
+			const pattern = line
+				.slice(i, i + 11)
+				.map((dark) => (dark ? 1 : 0))
+				.join('');
+			if (pattern === '10111010000' || pattern === '00001011101') score += 40;
+		}
+	}
+	// N2: each 2x2 block of one colour scores 3.
+	for (let y = 0; y + 1 < size; y++)
+		for (let x = 0; x + 1 < size; x++) {
+			const c = modules[y][x];
+			if (c === modules[y][x + 1] && c === modules[y + 1][x] && c === modules[y + 1][x + 1])
+				score += 3;
+		}
+	// N4: 10 for every 5% the share of dark modules strays from one half.
+	const dark = modules.reduce((sum, row) => sum + row.filter(Boolean).length, 0);
+	score += Math.floor(Math.abs((dark * 100) / (size * size) - 50) / 5) * 10;
+	return score;
 }
