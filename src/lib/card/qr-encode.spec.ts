@@ -1,6 +1,7 @@
 import jsQR from 'jsqr';
+import type { QRCodeMaskPattern } from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { encodeQr } from './qr-encode';
+import { balancePenalty, encodeQr, penalty } from './qr-encode';
 
 /** What a scanner reads from the modules drawn 4 px each with a 4-module quiet zone. */
 function scan(text: string) {
@@ -39,30 +40,76 @@ describe('encodeQr', () => {
 });
 
 describe('mask choice', () => {
-	it('draws the same symbol as the qrcode package, which applies the same penalty rules', async () => {
+	// A fixed sequence of realistic card payloads (base32 from a 48-bit LCG's high bits).
+	const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+	let seed = 20261123;
+	const next = () => {
+		seed = (seed * 25214903917 + 11) % 2 ** 48;
+		return Math.floor(seed / 2 ** 43);
+	};
+	const random = (length: number) => Array.from({ length }, () => base32[next()]).join('');
+	const payloads = [
+		'V1:7WP9M7KV9N68X6GBBNQ7Z2MV1G:1S2CQW:DB36JX9TMS7AA',
+		'K7M2Q9XP',
+		'A'.repeat(200),
+		...Array.from({ length: 30 }, () => `V1:${random(26)}:${random(6)}:${random(13)}`)
+	];
+	const matrixOf = (modules: { size: number; data: Uint8Array }) =>
+		Array.from({ length: modules.size }, (_, y) =>
+			Array.from(modules.data.subarray(y * modules.size, (y + 1) * modules.size), Boolean)
+		);
+
+	it('scores runs, blocks and finder-like patterns as the qrcode package does, for every mask', async () => {
 		const QRCode = await import('qrcode');
-		const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-		// A fixed linear congruential sequence: varied payloads, the same ones on every run.
-		let seed = 20261123;
-		const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-		const random = (length: number) => Array.from({ length }, () => base32[next() % 32]).join('');
-		const texts: [string, 'alphanumeric' | 'byte'][] = [
-			['V1:7WP9M7KV9N68X6GBBNQ7Z2MV1G:1S2CQW:DB36JX9TMS7AA', 'alphanumeric'],
-			['K7M2Q9XP', 'alphanumeric'],
-			['A'.repeat(200), 'alphanumeric'],
-			['https://vafa.example/join/cafe-vafa?ref=ab12', 'byte'],
-			...Array.from(
-				{ length: 40 },
-				() => [`V1:${random(26)}:${random(6)}:${random(13)}`, 'alphanumeric'] as const
-			)
-		];
-		for (const [text, mode] of texts) {
-			// One segment in our encoder's mode, so only the mask can differ.
-			const theirs = QRCode.create([{ data: text, mode }], { errorCorrectionLevel: 'M' });
-			const ours = encodeQr(text);
-			expect(ours.size, text).toBe(theirs.modules.size);
-			const flat = ours.modules.flat().map((dark) => (dark ? 1 : 0));
-			expect(flat, text).toEqual(Array.from(theirs.modules.data));
+		// qrcode's own penalty functions (untyped internals of the package).
+		type Scorer = (modules: unknown) => number;
+		const { default: MaskPattern } = (await import(
+			// @ts-expect-error -- no declaration file for the package's internal module
+			'qrcode/lib/core/mask-pattern.js'
+		)) as { default: Record<'getPenaltyN1' | 'getPenaltyN2' | 'getPenaltyN3', Scorer> };
+		for (const text of payloads.slice(0, 8)) {
+			for (let mask = 0; mask < 8; mask++) {
+				const { modules } = QRCode.create([{ data: text, mode: 'alphanumeric' }], {
+					errorCorrectionLevel: 'M',
+					maskPattern: mask as QRCodeMaskPattern
+				});
+				const m = matrixOf(modules);
+				const theirs =
+					MaskPattern.getPenaltyN1(modules) +
+					MaskPattern.getPenaltyN2(modules) +
+					MaskPattern.getPenaltyN3(modules);
+				expect(penalty(m) - balancePenalty(m), `${text} mask ${mask}`).toBe(theirs);
+			}
+		}
+	});
+
+	it('scores the balance of dark modules in 5% steps away from one half (ISO/IEC 18004 table 11)', () => {
+		const square = (size: number, dark: number) =>
+			Array.from({ length: size }, (_, y) =>
+				Array.from({ length: size }, (_, x) => y * size + x < dark)
+			);
+		// 21 x 21 = 441 modules.
+		expect(balancePenalty(square(21, 221))).toBe(0); // 50.1%
+		expect(balancePenalty(square(21, 240))).toBe(0); // 54.4%
+		expect(balancePenalty(square(21, 245))).toBe(10); // 55.6%
+		expect(balancePenalty(square(21, 190))).toBe(10); // 43.1%
+		expect(balancePenalty(square(21, 0))).toBe(90); // all light
+	});
+
+	it('keeps the mask with the lowest penalty, drawn exactly as the qrcode package draws that mask', async () => {
+		const QRCode = await import('qrcode');
+		for (const text of payloads) {
+			const symbols = Array.from({ length: 8 }, (_, mask) =>
+				matrixOf(
+					QRCode.create([{ data: text, mode: 'alphanumeric' }], {
+						errorCorrectionLevel: 'M',
+						maskPattern: mask as QRCodeMaskPattern
+					}).modules
+				)
+			);
+			const scores = symbols.map(penalty);
+			const best = scores.indexOf(Math.min(...scores));
+			expect(encodeQr(text).modules, text).toEqual(symbols[best]);
 		}
 	});
 });

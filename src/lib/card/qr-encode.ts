@@ -280,8 +280,15 @@ export function penalty(modules: boolean[][]): number {
 			if (c === modules[y][x + 1] && c === modules[y + 1][x] && c === modules[y + 1][x + 1])
 				score += 3;
 		}
-	// N4: 10 for every 5% the share of dark modules strays from one half.
+	return score + balancePenalty(modules);
+}
+
+/**
+ * N4: 10 for each full 5% step the share of dark modules lies away from one half (45-55% scores 0,
+ * 40-45% and 55-60% score 10, …), in integers as the reference encoders compute it.
+ */
+export function balancePenalty(modules: boolean[][]): number {
+	const total = modules.length * modules.length;
 	const dark = modules.reduce((sum, row) => sum + row.filter(Boolean).length, 0);
-	score += Math.floor(Math.abs((dark * 100) / (size * size) - 50) / 5) * 10;
-	return score;
+	return Math.max(0, Math.ceil(Math.abs(dark * 20 - total * 10) / total) - 1) * 10;
 }
