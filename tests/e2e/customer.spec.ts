@@ -9,6 +9,7 @@ import {
 	freshPhone,
 	referralCodeOf,
 	serviceWorkerReady,
+	sessionOnAnotherDevice,
 	signInThroughApp
 } from './helpers';
 
@@ -16,10 +17,10 @@ import {
 async function newMemberOnCard(page: Page) {
 	const phone = freshPhone();
 	const memberNumber = 10_000 + Math.floor(Math.random() * 80_000);
-	await createMember(phone, memberNumber);
+	const userId = await createMember(phone, memberNumber);
 	await signInThroughApp(page, phone);
 	await expect(page.getByTestId('member-qr')).toBeVisible();
-	return { phone, memberNumber };
+	return { phone, memberNumber, userId };
 }
 
 /** What the QR on screen says, read from a screenshot as a cashier's scanner would. */
@@ -226,4 +227,38 @@ test('offline, the service worker paints a QR the checkout accepts into the card
 
 	expect((await checkout(decoded!.data, 10_000_000)).status).toBe(200);
 	expect((await checkout(decoded!.data, 10_000_000)).status).not.toBe(200);
+});
+
+test('a card taken over by another device says so instead of showing refused codes, and can be taken back', async ({
+	page
+}) => {
+	const { userId } = await newMemberOnCard(page);
+	// Another device of the same user asks for the card, as its app does on first sight of it.
+	const token = await sessionOnAnotherDevice(userId);
+	const [{ id: memberId }] = await (
+		await fetch(`${process.env.VAFA_STACK_URL}/rest/v1/members?select=id`, {
+			headers: { apikey: process.env.VAFA_ANON_KEY!, authorization: `Bearer ${token}` }
+		})
+	).json();
+	const issued = await fetch(`${process.env.VAFA_STACK_URL}/functions/v1/card-secret`, {
+		method: 'POST',
+		headers: {
+			apikey: process.env.VAFA_ANON_KEY!,
+			authorization: `Bearer ${token}`,
+			'content-type': 'application/json'
+		},
+		body: JSON.stringify({ member_id: memberId })
+	});
+	expect(issued.status).toBe(200);
+
+	// This phone learns it on its next look at the server, and stops showing codes.
+	await page.reload();
+	await expect(page.getByTestId('qr-stale')).toBeVisible();
+	await expect(page.getByTestId('member-qr')).toHaveCount(0);
+	expect(await axeViolations(page)).toEqual([]);
+
+	await page.getByTestId('qr-take-over').click();
+	await expect(page.getByTestId('member-qr')).toBeVisible();
+	await expect(page.getByTestId('qr-stale')).toHaveCount(0);
+	expect((await checkout(await scanQr(page), 10_000_000)).status).toBe(200);
 });

@@ -98,6 +98,33 @@ export async function tokenFor(phone: string): Promise<string> {
 	return ((await verified.json()) as { access_token: string }).access_token;
 }
 
+/**
+ * A session for `userId` as a second device would hold one. The app signs in by SMS code, which is
+ * rate-limited per phone; here the user gets a password through the admin API and signs in with it.
+ */
+export async function sessionOnAnotherDevice(userId: string): Promise<string> {
+	const admin = {
+		apikey: serviceKey(),
+		authorization: `Bearer ${serviceKey()}`,
+		'content-type': 'application/json'
+	};
+	const password = `pw-${crypto.randomUUID()}`;
+	const updated = await fetch(`${stackUrl()}/auth/v1/admin/users/${userId}`, {
+		method: 'PUT',
+		headers: admin,
+		body: JSON.stringify({ password })
+	});
+	if (!updated.ok) throw new Error(`admin update failed: ${await updated.text()}`);
+	const { phone } = (await updated.json()) as { phone: string };
+	const signedIn = await fetch(`${stackUrl()}/auth/v1/token?grant_type=password`, {
+		method: 'POST',
+		headers: { apikey: anonKey(), 'content-type': 'application/json' },
+		body: JSON.stringify({ phone, password })
+	});
+	if (!signedIn.ok) throw new Error(`password sign-in failed: ${await signedIn.text()}`);
+	return ((await signedIn.json()) as { access_token: string }).access_token;
+}
+
 /** Posts a checkout at cafe-vafa as the seeded cashier; `card` is a QR payload, code or phone. */
 export async function checkout(card: string, amount: number) {
 	const token = await tokenFor('+989120000002');

@@ -186,3 +186,35 @@ describe('the secret store', () => {
 		expect(await serverSecret(memberId)).toBeNull();
 	});
 });
+
+describe('my_card_fingerprints', () => {
+	const sha = async (secret: string) => {
+		const { createHash } = await import('node:crypto');
+		return createHash('sha256').update(decodeSecret(secret)).digest('hex').slice(0, 16);
+	};
+
+	it('gives the caller each of their cards with the first 8 bytes of SHA-256 of its current secret', async () => {
+		const first = await issue(world.a.client, { member_id: world.a.memberId });
+		const before = await world.a.client.rpc('my_card_fingerprints');
+		expect(before.error).toBeNull();
+		expect(before.data).toEqual({ [world.a.memberId]: await sha(first.body.secret) });
+
+		// Another device asks for the card: the fingerprint moves with the secret.
+		const second = await issue(world.a.client, { member_id: world.a.memberId });
+		const after = await world.a.client.rpc('my_card_fingerprints');
+		expect(after.data).toEqual({ [world.a.memberId]: await sha(second.body.secret) });
+		expect(after.data[world.a.memberId]).not.toBe(before.data[world.a.memberId]);
+	});
+
+	it('lists a card without a secret as null, and nobody else’s cards', async () => {
+		const { data, error } = await world.b.client.rpc('my_card_fingerprints');
+		expect(error).toBeNull();
+		expect(Object.keys(data)).toEqual([world.b.memberId]);
+		expect(await world.x.owner.client.rpc('my_card_fingerprints')).toMatchObject({ data: {} });
+	});
+
+	it('is not callable anonymously', async () => {
+		const { error } = await world.anon.rpc('my_card_fingerprints');
+		expect(error?.message).toMatch(/permission denied/);
+	});
+});

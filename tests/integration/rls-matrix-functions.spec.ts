@@ -156,6 +156,12 @@ const cases: FunctionCase[] = [
 		expect: customerAOnly()
 	},
 	{
+		// Everyone signed in gets their own cards' fingerprints (none for staff without a card).
+		fn: 'my_card_fingerprints',
+		args: () => ({}),
+		expect: { ...everyone<Call>('allowed'), anon: 'no privilege' }
+	},
+	{
 		fn: 'wallet_topup',
 		args: () => ({ p_member_id: world.a.memberId, p_amount: 10, p_idempotency_key: world.key() }),
 		expect: staffOfX('cashier')

@@ -93,6 +93,7 @@ describe('who may execute the functions of the exposed schemas', () => {
 			'decide_approval',
 			'issue_card_secret',
 			'join_program',
+			'my_card_fingerprints',
 			'my_cards',
 			'my_history',
 			'pay_with_points',

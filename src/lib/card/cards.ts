@@ -78,6 +78,18 @@ export const cards = {
 		return Object.fromEntries((found?.rows ?? []).map((row) => [row.memberId, row.secret]));
 	},
 
+	/** The server's fingerprint of each of the user's cards' current secret, or null offline or on error. */
+	async fingerprints(): Promise<Record<string, string | null> | null> {
+		if (!navigator.onLine) return null;
+		try {
+			const supabase = await getSupabase();
+			const { data, error } = await supabase.rpc('my_card_fingerprints');
+			return error ? null : (data as Record<string, string | null>);
+		} catch {
+			return null;
+		}
+	},
+
 	/**
 	 * Issues a new secret for a card and keeps it on the device. Every issue invalidates the
 	 * secret on the user's other devices, so call it only when this device has none.

@@ -3,6 +3,8 @@ import { pollWhileVisible } from '$lib/offline/poll';
 
 /** How often an open card asks for new balances: a checkout shows within 3 s. */
 const POLL_MS = 2000;
+/** How often it checks that no other device has taken a card over: once per QR step. */
+const FINGERPRINT_MS = 30_000;
 
 /** The user's cards as the screen shows them: the device's copy first, then the server's. */
 export class WalletState {
@@ -11,6 +13,8 @@ export class WalletState {
 	#secrets = $state<Record<string, string>>({});
 	#problem = $state<'network' | 'unknown' | null>(null);
 	#loaded = $state(false);
+	#stale = $state<string[]>([]);
+	#checkedAt = 0;
 	// Balances each card's offline history and catalogue were last fetched at, by card id.
 	#prefetched: Record<string, string> = {};
 
@@ -42,6 +46,23 @@ export class WalletState {
 		return this.#secrets[memberId] ?? null;
 	}
 
+	/**
+	 * Whether another device has taken this card over since this one got its secret: its codes
+	 * would be refused at the counter, so the card offers to take it back instead of showing them.
+	 */
+	isStale(memberId: string): boolean {
+		return this.#stale.includes(memberId);
+	}
+
+	/** Makes this device the card's again (the other device's codes stop being accepted). */
+	async takeOver(memberId: string): Promise<boolean> {
+		const secret = await cards.issueSecret(this.#userId, memberId);
+		if (!secret) return false;
+		this.#secrets = { ...this.#secrets, [memberId]: secret };
+		this.#stale = this.#stale.filter((id) => id !== memberId);
+		return true;
+	}
+
 	/** Reads the cards from the server, then gives any card without a secret its first one. */
 	async refresh(): Promise<void> {
 		const result = await cards.listMine(this.#userId);
@@ -58,6 +79,19 @@ export class WalletState {
 			if (secret) this.#secrets = { ...this.#secrets, [card.id]: secret };
 		}
 		void this.#prefetch(result.wallet.cards);
+		void this.#checkSecrets();
+	}
+
+	async #checkSecrets() {
+		if (Date.now() - this.#checkedAt < FINGERPRINT_MS) return;
+		this.#checkedAt = Date.now();
+		const current = await cards.fingerprints();
+		if (!current) {
+			this.#checkedAt = 0;
+			return;
+		}
+		const { staleCards } = await import('./fingerprint');
+		this.#stale = await staleCards(this.#secrets, current);
 	}
 
 	/** Keeps each card's first history page and catalogue on the device for when it goes offline. */
