@@ -31,6 +31,8 @@ interface Holder {
 	memberId: string;
 	memberNumber: number;
 	secret: Uint8Array;
+	/** The member's own access token. */
+	token: string;
 }
 
 /**
@@ -65,7 +67,28 @@ async function newCardHolder(): Promise<Holder> {
 		body: JSON.stringify({ member_id: member.id })
 	});
 	const { secret } = (await issued.json()) as { secret: string };
-	return { phone, memberId: member.id, memberNumber, secret: decodeSecret(secret) };
+	return { phone, memberId: member.id, memberNumber, secret: decodeSecret(secret), token };
+}
+
+/** The member redeems the espresso in their app; the one-time code they show at the counter. */
+async function redeemEspresso(holder: Holder): Promise<string> {
+	const headers = {
+		apikey: anonKey(),
+		authorization: `Bearer ${holder.token}`,
+		'content-type': 'application/json'
+	};
+	const [reward] = (await (
+		await fetch(`${stackUrl()}/rest/v1/rewards?name=eq.${encodeURIComponent('اسپرسو')}&select=id`, {
+			headers
+		})
+	).json()) as { id: string }[];
+	const redeemed = await fetch(`${stackUrl()}/rest/v1/rpc/redeem_reward`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ p_reward_id: reward.id, p_idempotency_key: crypto.randomUUID() })
+	});
+	if (!redeemed.ok) throw new Error(`redeem failed: ${await redeemed.text()}`);
+	return ((await redeemed.json()) as { code: string }).code;
 }
 
 /** A member's balance as the database holds it. */
@@ -221,6 +244,49 @@ test('without a camera the typed code is focused; it checks out with the pad, an
 	await expect(page.getByTestId('checkout-notice')).toBeVisible();
 	await expect(page.getByTestId('member-points')).toHaveAttribute('data-points', '500');
 	expect(await balanceOf(holder.memberId, 'points')).toBe(500);
+});
+
+test('a wrong code is explained; a top-up, a redemption code and a wallet payment go through at the counter', async ({
+	page
+}) => {
+	const holder = await newCardHolder();
+	await openCheckoutAsCashier(page);
+	const input = page.getByTestId('card-input');
+	const code = await fallbackCode(holder.secret, stepAt(new Date()));
+	const wrong = code.replace(/^\d/, (d) => String((Number(d) + 1) % 10));
+	await input.fill(`${holder.memberNumber}-${wrong}`);
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('checkout-problem')).toHaveText(
+		'این کد برای این کارت معتبر نیست. از عضو بخواهید کارت زنده را نشان دهد.'
+	);
+
+	// A first purchase gives the member points (capped at 1000) to redeem an espresso with.
+	await input.fill(holder.phone);
+	await page.keyboard.press('Enter');
+	await page.getByTestId('amount-input').fill('50000000');
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('receipt-points')).toHaveAttribute('data-points', '1000');
+	const redemption = await redeemEspresso(holder);
+	await page.getByTestId('next-customer').click();
+
+	await page.getByTestId('card-input').fill(holder.phone);
+	await page.keyboard.press('Enter');
+	await page.getByRole('button', { name: 'شارژ کیف پول' }).click();
+	await page.getByTestId('topup-input').fill('۱۰۰۰۰۰');
+	await page.getByRole('button', { name: 'شارژ', exact: true }).click();
+	await expect(page.getByTestId('checkout-notice')).toHaveText('کیف پول شارژ شد.');
+	await expect(page.getByTestId('member-wallet')).toHaveAttribute('data-wallet', '1000000');
+
+	await page.getByTestId('amount-input').fill('50000');
+	await page.locator('.more summary').click();
+	await page.getByTestId('codes-input').fill(redemption.toLowerCase());
+	await page.getByTestId('wallet-input').fill('20000');
+	await page.getByTestId('confirm').click();
+	const receipt = page.getByTestId('receipt');
+	await expect(receipt).toContainText('اسپرسو');
+	await expect(receipt).toContainText(redemption);
+	await expect(receipt).toContainText('۲۰٬۰۰۰ تومان');
+	expect(await balanceOf(holder.memberId, 'wallet')).toBe(800_000);
 });
 
 test('a cashier does not see rule editing, and the address shows the forbidden message', async ({

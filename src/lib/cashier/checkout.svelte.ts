@@ -90,6 +90,8 @@ export class CheckoutState {
 				idempotencyKey: this.#sale.keyFor(request)
 			});
 			if (!result.ok) {
+				// A stale scan cannot be retried: back to the scanner, with the reason shown.
+				if (result.problem === 'VAFA_SCAN_EXPIRED') this.reset();
 				this.#problem = result.problem;
 				return false;
 			}
