@@ -97,6 +97,16 @@ const cases: FunctionCase[] = [
 		expect: serviceOnly()
 	},
 	{
+		fn: 'checkout_ticket',
+		args: () => ({
+			p_program_id: world.x.id,
+			p_member_id: world.a.memberId,
+			p_staff: world.x.cashier.id,
+			p_card_kind: 'phone'
+		}),
+		expect: serviceOnly()
+	},
+	{
 		fn: 'checkout_apply',
 		args: () => ({
 			p: {

@@ -7,7 +7,9 @@ export type CardRef =
 	| { kind: 'qr'; ref: string; card: Extract<ParsedCard, { kind: 'qr' }> }
 	| { kind: 'fallback'; ref: string; code: string }
 	| { kind: 'phone'; ref: string; byCountry?: Record<string, string> }
-	| { kind: 'number'; ref: string };
+	| { kind: 'number'; ref: string }
+	/** A scan this staff member made a moment ago (POST /checkout/lookup), checked then. */
+	| { kind: 'ticket'; ref: string };
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 

@@ -3,6 +3,7 @@ import { callerOf } from './caller.ts';
 import { cardRef, phoneRef } from './card.ts';
 import { fromDbError, statusOf } from './errors.ts';
 import { accrue, NO_RULES, type Context } from './flow.ts';
+import { CheckoutBody, LookupBody, parse } from './request.ts';
 
 const token = (claims: object) =>
 	`Bearer e30.${btoa(JSON.stringify(claims)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
@@ -59,3 +60,21 @@ Deno.test('a club without rules earns nothing, and the receipt says why', () => 
 		value: { lines: [NO_RULES], referrer: [], gifts: [], total: 0, capped: false, version: null }
 	});
 });
+
+Deno.test(
+	'a checkout names the member by the card or by a lookup’s ticket, exactly one of them',
+	() => {
+		const base = { program: 'cafe-vafa', amount: 1000, idempotency_key: 'k-12345678' };
+		const ticket = '3f2c9a1e-7b4d-4c8e-9a0b-5d6e7f8a9b0c';
+		strictEqual(parse(CheckoutBody, { ...base, card: '+989120000001' }).ok, true);
+		strictEqual(parse(CheckoutBody, { ...base, ticket }).ok, true);
+		strictEqual(parse(CheckoutBody, base).ok, false);
+		strictEqual(parse(CheckoutBody, { ...base, ticket, card: '+989120000001' }).ok, false);
+		strictEqual(parse(CheckoutBody, { ...base, ticket: 'not-a-ticket' }).ok, false);
+		strictEqual(parse(LookupBody, { program: 'cafe-vafa', card: '1001-123456' }).ok, true);
+		strictEqual(
+			parse(LookupBody, { program: 'cafe-vafa', card: '1001-123456', amount: 5 }).ok,
+			false
+		);
+	}
+);

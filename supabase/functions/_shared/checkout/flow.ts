@@ -198,3 +198,32 @@ export function memberView(ctx: Context) {
 		balances: member.balances
 	};
 }
+
+export interface Lookup extends ReturnType<typeof memberView> {
+	/** Names this scan in the checkout that follows, instead of the card. */
+	ticket: string;
+	expires_at: string;
+}
+
+/**
+ * Checks a scanned QR, a typed code or a phone once, at the scan: the code's step is claimed now,
+ * and the ticket lets this staff member check the member out for a few minutes after.
+ */
+export async function lookup(
+	rpc: Rpc,
+	input: { program: string; staff: string; card: CardRef; now: () => Date }
+): Promise<Outcome<Lookup>> {
+	const ctx = await context(rpc, input);
+	if (!ctx.ok) return ctx;
+	const step = await verifyCard(input.card, ctx.value.secret, input.now());
+	if (!step.ok) return step;
+	const ticket = await call<{ ticket: string; expires_at: string }>(rpc, 'checkout_ticket', {
+		p_program_id: ctx.value.program.id,
+		p_member_id: ctx.value.member.id,
+		p_staff: input.staff,
+		p_card_kind: input.card.kind,
+		p_step: step.value
+	});
+	if (!ticket.ok) return ticket;
+	return { ok: true, value: { ...memberView(ctx.value), ...ticket.value } };
+}

@@ -6,9 +6,10 @@ import { corsHeaders, json, refuse } from '../http.ts';
 import { callerOf } from './caller.ts';
 import { cardRef, phoneRef, type CardRef } from './card.ts';
 import { failure, fromDbError } from './errors.ts';
-import { checkout, context, memberView, type Rpc } from './flow.ts';
+import { checkout, context, lookup, memberView, type Rpc } from './flow.ts';
 import {
 	CheckoutBody,
+	LookupBody,
 	parse,
 	PosMemberQuery,
 	PosPurchaseBody,
@@ -18,7 +19,10 @@ import {
 
 const preflight = () => new Response(null, { status: 204, headers: corsHeaders });
 
-/** POST /checkout: a cashier (staff JWT) checks a member out. */
+/**
+ * POST /checkout: a cashier (staff JWT) checks a member out, by the card or by the ticket of a
+ * lookup. POST /checkout/lookup: the member behind a scan, and that ticket.
+ */
 export async function handleCheckout(request: Request, rpc: Rpc, now = () => new Date()) {
 	if (request.method === 'OPTIONS') return preflight();
 	if (request.method !== 'POST') return refuse(failure('VAFA_METHOD_NOT_ALLOWED', 'Use POST.'));
@@ -26,9 +30,24 @@ export async function handleCheckout(request: Request, rpc: Rpc, now = () => new
 	if (!caller.ok) return refuse(failure(caller.code, caller.message));
 	const raw = await readJson(request);
 	if (!raw.ok) return refuse(raw.failure);
+	if (/\/lookup\/?$/.test(new URL(request.url).pathname)) {
+		const body = parse(LookupBody, raw.value);
+		if (!body.ok) return refuse(body.failure);
+		const card = cardRef(body.value.card);
+		if (!card.ok) return refuse(card.failure);
+		const found = await lookup(rpc, {
+			program: body.value.program,
+			staff: caller.userId,
+			card: card.value,
+			now
+		});
+		return found.ok ? json(found.value) : refuse(found.failure);
+	}
 	const body = parse(CheckoutBody, raw.value);
 	if (!body.ok) return refuse(body.failure);
-	const card = cardRef(body.value.card);
+	const card: ReturnType<typeof cardRef> = body.value.ticket
+		? { ok: true, value: { kind: 'ticket', ref: body.value.ticket } }
+		: cardRef(body.value.card ?? '');
 	if (!card.ok) return refuse(card.failure);
 	const { idempotency_key, ...rest } = body.value;
 	const receipt = await checkout(rpc, {

@@ -33,14 +33,22 @@ const redemptionCode = z
 	.toUpperCase()
 	.regex(/^[2-9A-HJKMNP-Z]{8}$/, 'A redemption code is 8 letters and digits.');
 
+const program = z.string().trim().min(1).max(100).describe('The club: its id or slug.');
+const card = z
+	.string()
+	.min(1)
+	.max(100)
+	.describe('A QR payload, member number + typed code, or a phone.');
+
 export const CheckoutBody = z
 	.object({
-		program: z.string().trim().min(1).max(100).describe('The club: its id or slug.'),
-		card: z
+		program,
+		card: card.optional(),
+		ticket: z
 			.string()
-			.min(1)
-			.max(100)
-			.describe('A QR payload, member number + typed code, or a phone.'),
+			.uuid('A ticket is the id a lookup returned.')
+			.optional()
+			.describe('What POST /checkout/lookup returned for the scan, instead of the card.'),
 		amount,
 		lines: lines.optional(),
 		redeem: z
@@ -53,8 +61,16 @@ export const CheckoutBody = z
 		points_spend: amount.optional(),
 		idempotency_key: idempotencyKey
 	})
-	.strict();
+	.strict()
+	.refine((body) => (body.card === undefined) !== (body.ticket === undefined), {
+		message: 'Send the card, or the ticket of a lookup, one of them.',
+		path: ['card']
+	});
 export type CheckoutBody = z.output<typeof CheckoutBody>;
+
+/** POST /checkout/lookup: who is behind a scanned QR, a typed code or a phone. */
+export const LookupBody = z.object({ program, card }).strict();
+export type LookupBody = z.output<typeof LookupBody>;
 
 const memberRef = z.union([
 	z.object({ phone: z.string().trim().min(4).max(30) }).strict(),
