@@ -172,4 +172,25 @@ test('every admin screen is axe-clean in Persian and English, mirrors right to l
 	const png = PNG.sync.read(await page.getByTestId('poster-qr').screenshot());
 	const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
 	expect(decoded?.data).toBe(new URL('/join/cafe-vafa', page.url()).href);
+
+	// Printed, the poster is one page of the chosen paper (in points: A4 595 × 842, A5 420 × 595).
+	for (const [size, width, height] of [
+		['a4', 595, 842],
+		['a5', 420, 595]
+	] as const) {
+		await page.getByLabel('Paper size').selectOption(size);
+		const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString(
+			'latin1'
+		);
+		expect(pdf.match(/\/Type\s*\/Page[^s]/g), size).toHaveLength(1);
+		const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)/.exec(pdf);
+		expect(box, size).not.toBeNull();
+		expect(Math.round(Number(box![1])), size).toBe(width);
+		expect(Math.round(Number(box![2])), size).toBe(height);
+	}
+	await page.emulateMedia({ media: 'print' });
+	await expect(page.locator('.staff-nav')).toBeHidden();
+	await expect(page.locator('.app-bar')).toBeHidden();
+	await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
+	await expect(page.getByTestId('poster')).toBeVisible();
 });
