@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { evaluate } from '../../supabase/functions/_shared/rules/engine.ts';
-import type { RuleSet } from '../../supabase/functions/_shared/rules/schema.ts';
+import type { RuleSet, RuleSetInput } from '../../supabase/functions/_shared/rules/schema.ts';
 import { axeViolations } from './helpers';
 
 const OWNER = '+989120000003';
@@ -105,7 +105,7 @@ test('the rules preview shows the figure the rules engine computes for a Silver 
 	await preview.locator('#preview-day-day').selectOption('2');
 	await preview.getByLabel('ساعت').fill('12:00');
 
-	const [inForce] = await serviceGet<{ rules: RuleSet; version: number }[]>(
+	const [inForce] = await serviceGet<{ rules: RuleSetInput; version: number }[]>(
 		'earning_rules?program_id=eq.22222222-2222-4222-8222-000000000001&effective_from=lte.now&select=rules,version&order=effective_from.desc,version.desc&limit=1'
 	);
 	const [silver] = await serviceGet<{ rank: number; multiplier: number }[]>(
@@ -121,7 +121,12 @@ test('the rules preview shows the figure the rules engine computes for a Silver 
 			pointsEarnedToday: 0
 		},
 		club: { timezone: 'Asia/Tehran', locale: 'fa' },
-		rules: { tier_multiplier: true, campaigns: [], ...inForce.rules },
+		rules: {
+			...inForce.rules,
+			base: { rounding: 'floor', ...inForce.rules.base },
+			tier_multiplier: inForce.rules.tier_multiplier ?? true,
+			campaigns: inForce.rules.campaigns ?? []
+		} as RuleSet,
 		version: inForce.version + 1
 	}).total;
 	expect(expected).toBeGreaterThan(0);

@@ -757,8 +757,14 @@ beforeAll(async () => {
 		   (select id from public.audit_log where program_id = $1 limit 1) as audit_x`,
 		[world.x.id, world.a.memberId]
 	);
+	const invitations = await world.db.query(
+		`select public.invite_staff($1, '+989121112222', 'cashier') ->> 'invitation_id' as id
+		 union all select public.invite_staff($2, '+972521112222', 'cashier') ->> 'invitation_id'`,
+		[world.x.id, world.y.id]
+	);
 	f = {
 		spare: spare.user.id,
+		invitationX: invitations.rows[0].id,
 		rewardX,
 		rewardY,
 		redemptionA: redeemed.data.redemption_id,
@@ -777,12 +783,6 @@ beforeAll(async () => {
 		).rows[0].id
 	};
 	await world.db.query(`select public.create_pos_key($1, 'Till Y')`, [world.y.id]);
-	const invitations = await world.db.query(
-		`select public.invite_staff($1, '+989121112222', 'cashier') ->> 'invitation_id' as id
-		 union all select public.invite_staff($2, '+972521112222', 'cashier') ->> 'invitation_id'`,
-		[world.x.id, world.y.id]
-	);
-	f.invitationX = invitations.rows[0].id;
 
 	const members = {
 		[world.a.memberId]: 'A',
