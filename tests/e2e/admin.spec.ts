@@ -8,13 +8,14 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { evaluate } from '../../supabase/functions/_shared/rules/engine.ts';
 import type { RuleSet, RuleSetInput } from '../../supabase/functions/_shared/rules/schema.ts';
-import { axeViolations } from './helpers';
+import { axeViolations, codeFromOutbox, freshPhone } from './helpers';
 
 const OWNER = '+989120000003';
 const CUSTOMER = '+989120000001';
 const SECTIONS = ['rewards', 'tiers', 'rules', 'staff', 'poster'] as const;
 const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
-const toPersian = (n: number) => String(n).replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)]);
+const toPersianDigits = (text: string) => text.replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)]);
+const toPersian = (n: number) => toPersianDigits(String(n));
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
@@ -198,4 +199,44 @@ test('every admin screen is axe-clean in Persian and English, mirrors right to l
 	await expect(page.locator('.app-bar')).toBeHidden();
 	await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
 	await expect(page.getByTestId('poster')).toBeVisible();
+});
+
+test('the owner invites a new cashier by phone, who is on the staff on first signing in, and the audit log says so', async ({
+	browser
+}) => {
+	const phone = freshPhone();
+	const owner = await browser.newPage();
+	await signIn(owner, OWNER);
+	await owner.goto('/staff/cafe-vafa/staff');
+	const form = owner.getByTestId('invite-form');
+	// Typed as a person in Iran would: Persian digits, the local 0 prefix.
+	await form.getByLabel('شمارهٔ موبایل').fill(toPersianDigits(`0${phone.slice(3)}`));
+	await form.getByLabel('نقش').selectOption('cashier');
+	await form.getByRole('button', { name: 'دعوت' }).click();
+	await expect(owner.getByTestId('admin-notice')).toContainText('دعوت شد');
+	await expect(owner.getByTestId('invitations')).toBeVisible();
+
+	const cashier = await browser.newPage();
+	await cashier.goto('/sign-in?next=/staff/cafe-vafa');
+	await cashier.getByLabel('شماره موبایل').fill(phone);
+	await cashier.getByRole('button', { name: /ارسال|دریافت/ }).click();
+	await cashier.getByLabel(/کد/).fill(await codeFromOutbox(phone));
+	await cashier.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
+	// Their staff home is the checkout (built on the cashier's branch).
+	await expect(cashier).toHaveURL(/\/staff\/cafe-vafa\/checkout/);
+	// A cashier's navigation has no rule editing, and a typed-in address is refused.
+	await cashier.goto('/staff/cafe-vafa/rules');
+	await expect(cashier.getByTestId('staff-area')).toHaveAttribute('data-role', 'cashier');
+	await expect(cashier.getByTestId('staff-forbidden')).toBeVisible();
+	await expect(cashier.locator('[data-section="rules"]')).toHaveCount(0);
+	await expect(cashier.getByTestId('rules-editor')).toHaveCount(0);
+
+	await owner.reload();
+	await expect(owner.locator(`[data-testid="staff-member"][data-phone="${phone}"]`)).toBeVisible();
+	await expect(owner.getByTestId('invitations')).toHaveCount(0);
+	const log = owner.getByTestId('audit-log');
+	await expect(log.locator('tr[data-action="staff.invite"]').first()).toContainText('دعوت کرد');
+	await expect(log.locator('tr[data-action="staff.join"]').first()).toBeVisible();
+	await owner.close();
+	await cashier.close();
 });
