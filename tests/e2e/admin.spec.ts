@@ -143,6 +143,32 @@ test('the rules preview shows the figure the rules engine computes for a Silver 
 	await expect(page.locator('#rule-per')).toHaveAttribute('aria-invalid', 'true');
 	await expect(page.getByTestId('rule-error').first()).toBeVisible();
 	await expect(preview.getByTestId('preview-sentence')).toHaveCount(0);
+	await page.getByRole('button', { name: /انتشار/ }).click();
+	await expect(page.getByTestId('admin-notice')).toContainText('ایراد');
+	await expect(page.locator('#rule-per')).toBeFocused();
+
+	// Fixed and published for a later day, it becomes a new scheduled version by the owner; the
+	// version in force (which the other specs' purchases use) stays as it was.
+	await page.getByLabel('به ازای هر (تومان)').fill('۱۰۰۰۰');
+	await expect(preview.getByTestId('preview-sentence')).toHaveAttribute(
+		'data-points',
+		String(expected)
+	);
+	await page.getByLabel('از روز و ساعتی مشخص').check();
+	await page.locator('#rules-from-year').selectOption('1410');
+	await page.locator('#rules-from-month').selectOption('1');
+	await page.locator('#rules-from-day').selectOption('1');
+	const next = inForce.version + 1;
+	await page.getByRole('button', { name: `انتشار به‌عنوان نسخهٔ ${toPersian(next)}` }).click();
+	await expect(page.getByTestId('admin-notice')).toContainText(`نسخهٔ ${toPersian(next)} منتشر شد`);
+	const row = page.locator(`[data-testid="rule-history"] tr[data-version="${next}"]`);
+	await expect(row).toContainText('زمان‌بندی‌شده');
+	await expect(row).toContainText('مریم');
+	const [scheduled] = await serviceGet<{ effective_from: string }[]>(
+		`earning_rules?program_id=eq.22222222-2222-4222-8222-000000000001&version=eq.${next}&select=effective_from`
+	);
+	// 1 Farvardin 1410 starts at midnight in Tehran: 20:30 UTC the day before.
+	expect(new Date(scheduled.effective_from).toISOString()).toBe('2031-03-20T20:30:00.000Z');
 });
 
 test('every admin screen is axe-clean in Persian and English, mirrors right to left in Persian, and the poster’s QR opens the join link', async ({
