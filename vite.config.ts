@@ -28,6 +28,11 @@ const pwa: PluginOption = process.env.VITEST
 
 export default defineConfig({
 	envPrefix: ['VITE_', 'PUBLIC_'],
+	resolve: {
+		// Modules shared with the edge functions ($shared) import Deno's `npm:zod@3`; the app takes
+		// the same package from node_modules.
+		alias: [{ find: /^npm:((?:@[^/@]+\/)?[^/@]+)(?:@[^/]*)?(\/.*)?$/, replacement: '$1$2' }]
+	},
 	// Under vitest the messages are compiled once by tests/unit.setup.ts: the plugin's watcher
 	// would keep vitest from exiting.
 	plugins: [process.env.VITEST ? [] : paraglideVitePlugin(paraglideOptions), sveltekit(), pwa]

@@ -27,7 +27,31 @@ let rewardX: string;
 let purchaseA: string;
 let zSlug: string;
 let posKey: string;
+let spare: string;
 let calls = 0;
+let phones = 0;
+
+/** A fresh phone for each invitation, so no call meets an earlier one. */
+const freshPhone = () => `+98912${String(3_000_000 + ++phones).padStart(7, '0')}`;
+
+/** Only the owner of X and the service role; everyone else is refused. */
+function ownerOfX(): Record<Actor, Call> {
+	return {
+		...everyone<Call>('VAFA_FORBIDDEN'),
+		anon: 'no privilege',
+		'the owner of X': 'allowed',
+		'the service role': 'allowed'
+	};
+}
+
+/** An open invitation to club X, made as a direct database session would. */
+async function openInvitation(): Promise<string> {
+	const { rows } = await world.db.query(
+		`select public.invite_staff($1, $2, 'cashier') ->> 'invitation_id' as id`,
+		[world.x.id, freshPhone()]
+	);
+	return rows[0].id;
+}
 
 /** A POS key of club X, created as a direct database session would. */
 async function newPosKey(): Promise<{ id: string; key: string }> {
@@ -159,6 +183,82 @@ const cases: FunctionCase[] = [
 			);
 			expect(rows).toEqual([{ revoked_at: null }]);
 		}
+	},
+	{
+		fn: 'invite_staff',
+		args: () => ({ p_program_id: world.x.id, p_phone: freshPhone(), p_role: 'cashier' }),
+		expect: ownerOfX(),
+		unchanged: async (args) => {
+			const { rows } = await world.db.query(
+				'select 1 from public.staff_invitations where phone = $1',
+				[args.p_phone]
+			);
+			expect(rows).toEqual([]);
+		}
+	},
+	{
+		fn: 'revoke_staff_invitation',
+		// Outside club X's staff an invitation is not even said to exist.
+		args: async () => ({ p_invitation_id: await openInvitation() }),
+		expect: {
+			...everyone<Call>('VAFA_INVITATION_NOT_FOUND'),
+			anon: 'no privilege',
+			'the cashier of X': 'VAFA_FORBIDDEN',
+			'the manager of X': 'VAFA_FORBIDDEN',
+			'the owner of X': 'allowed',
+			'the service role': 'allowed'
+		},
+		unchanged: async (args) => {
+			const { rows } = await world.db.query(
+				'select revoked_at from public.staff_invitations where id = $1',
+				[args.p_invitation_id]
+			);
+			expect(rows).toEqual([{ revoked_at: null }]);
+		}
+	},
+	{
+		fn: 'change_staff_role',
+		// A spare cashier of X made a manager; refused calls leave them a cashier.
+		args: async () => {
+			await world.db.query(
+				`insert into public.program_staff (program_id, user_id, role) values ($1, $2, 'cashier')
+				 on conflict (program_id, user_id) do update set role = 'cashier'`,
+				[world.x.id, spare]
+			);
+			return { p_program_id: world.x.id, p_user_id: spare, p_role: 'manager' };
+		},
+		expect: ownerOfX(),
+		unchanged: async () => {
+			const { rows } = await world.db.query(
+				'select role from public.program_staff where program_id = $1 and user_id = $2',
+				[world.x.id, spare]
+			);
+			expect(rows).toEqual([{ role: 'cashier' }]);
+		}
+	},
+	{
+		fn: 'remove_staff',
+		args: async () => {
+			await world.db.query(
+				`insert into public.program_staff (program_id, user_id, role) values ($1, $2, 'cashier')
+				 on conflict (program_id, user_id) do update set role = 'cashier'`,
+				[world.x.id, spare]
+			);
+			return { p_program_id: world.x.id, p_user_id: spare };
+		},
+		expect: ownerOfX(),
+		unchanged: async () => {
+			const { rows } = await world.db.query(
+				'select role from public.program_staff where program_id = $1 and user_id = $2',
+				[world.x.id, spare]
+			);
+			expect(rows).toEqual([{ role: 'cashier' }]);
+		}
+	},
+	{
+		fn: 'club_people',
+		args: () => ({ p_program_id: world.x.id }),
+		expect: staffOfX('manager')
 	},
 	{
 		fn: 'issue_card_secret',
@@ -303,6 +403,12 @@ beforeAll(async () => {
 	await world.db.query('select public.wallet_topup($1, 1000, $2)', [world.a.memberId, world.key()]);
 	posKey = (await newPosKey()).key;
 	zSlug = `z-${randomUUID().slice(0, 8)}`;
+	const created = await world.service.auth.admin.createUser({
+		phone: `+97254${String(1_000_000 + Math.floor(Math.random() * 8_999_999))}`,
+		phone_confirm: true
+	});
+	if (created.error) throw created.error;
+	spare = created.data.user.id;
 	await world.db.query(`insert into public.programs (slug, name) values ($1, 'Club Z')`, [zSlug]);
 });
 

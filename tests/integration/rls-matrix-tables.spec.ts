@@ -35,6 +35,7 @@ interface Fixtures {
 	approvalX: string;
 	ruleX: string;
 	posKeyX: string;
+	invitationX: string;
 }
 
 interface WriteCase {
@@ -614,6 +615,35 @@ const tables: TableCase[] = [
 			target: () => ({ id: f.approvalX }),
 			expect: nobody()
 		}
+	},
+	{
+		table: 'staff_invitations',
+		readAs: 'program_id',
+		select: {
+			...everyone<string[]>([]),
+			anon: 'no privilege',
+			'the owner of X': ['X'],
+			'the owner of Y': ['Y'],
+			'the service role': ['X', 'Y']
+		},
+		insert: {
+			what: 'invite themselves to club X as a manager',
+			row: () => ({ program_id: world.x.id, phone: '+989121110000', role: 'manager' }),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "turn club X's cashier invitation into a manager one",
+				target: () => ({ id: f.invitationX }),
+				patch: () => ({ role: 'manager' }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete club X's invitation",
+			target: () => ({ id: f.invitationX }),
+			expect: nobody()
+		}
 	}
 ];
 
@@ -727,8 +757,14 @@ beforeAll(async () => {
 		   (select id from public.audit_log where program_id = $1 limit 1) as audit_x`,
 		[world.x.id, world.a.memberId]
 	);
+	const invitations = await world.db.query(
+		`select public.invite_staff($1, '+989121112222', 'cashier') ->> 'invitation_id' as id
+		 union all select public.invite_staff($2, '+972521112222', 'cashier') ->> 'invitation_id'`,
+		[world.x.id, world.y.id]
+	);
 	f = {
 		spare: spare.user.id,
+		invitationX: invitations.rows[0].id,
 		rewardX,
 		rewardY,
 		redemptionA: redeemed.data.redemption_id,
