@@ -48,7 +48,7 @@ async function enqueue(
 	memberId: string,
 	template: string,
 	params: object = {},
-	key = randomUUID()
+	key: string = randomUUID()
 ) {
 	const { rows } = await world.db.query(
 		`select private.enqueue_message($1, $2, $3, $4, $5) as id`,
