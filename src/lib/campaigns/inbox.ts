@@ -76,6 +76,29 @@ export const inbox = {
 		}));
 	},
 
+	/** Registers this browser for the clubs' web push (VAPID), once per endpoint. */
+	async subscribePush(vapidPublicKey: string): Promise<void> {
+		const registration = await navigator.serviceWorker.ready;
+		const key = Uint8Array.from(atob(vapidPublicKey.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
+			c.charCodeAt(0)
+		);
+		const subscription =
+			(await registration.pushManager.getSubscription()) ??
+			(await registration.pushManager.subscribe({
+				userVisibleOnly: true,
+				applicationServerKey: key
+			}));
+		const json = subscription.toJSON();
+		const supabase = await getSupabase();
+		const { error } = await supabase.from('push_subscriptions').insert({
+			endpoint: json.endpoint,
+			p256dh: json.keys?.p256dh,
+			auth: json.keys?.auth
+		});
+		// 23505: this browser is registered already.
+		if (error && error.code !== '23505') throw error;
+	},
+
 	async setOptedOut(memberId: string, optedOut: Channel[]): Promise<void> {
 		const supabase = await getSupabase();
 		const { error } = await supabase.rpc('set_message_preferences', {
