@@ -233,11 +233,13 @@ $$;
  * nothing. name, points and tier are filled in from the member unless `p_params` gives them.
  * Channels the member opted out of, and those with no way to reach them, are recorded as skipped.
  * The inbox copy is written now; SMS and push wait for the dispatcher (and for quiet hours to end).
+ * Security definer, executable by the service role only: SQL features (the lottery, birthdays,
+ * campaigns) call it from their own functions whoever their caller is.
  */
 create function private.enqueue_message(
   p_program_id uuid, p_member_id uuid, p_template text, p_params jsonb, p_dedupe_key text
 ) returns uuid
-language plpgsql
+language plpgsql security definer
 set search_path = ''
 as $$
 declare
@@ -362,6 +364,14 @@ begin
     limit least(greatest(coalesce(p_limit, 50), 1), 500)
     for update of d skip locked
   loop
+    -- A member who opted out while the message waited (quiet hours, retries) is not sent it.
+    if v_row.channel = any (coalesce((select p.opted_out from public.message_preferences p
+        where p.member_id = v_row.member_id), '{}')) then
+      update public.message_deliveries set status = 'skipped', lease_token = null, lease_until = null,
+        last_error = 'opted_out', updated_at = v_now
+      where id = v_row.id;
+      continue;
+    end if;
     if v_row.status = 'sending' and not (v_row.provider = any (coalesce(p_idempotent_providers, '{}'))) then
       update public.message_deliveries set status = 'unknown', lease_token = null, lease_until = null,
         last_error = 'lease_expired: the provider may have accepted it; not sent again', updated_at = v_now

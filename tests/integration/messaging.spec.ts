@@ -166,20 +166,20 @@ describe('enqueueing', () => {
 	});
 });
 
-describe('quiet hours in the club’s timezone', () => {
-	/** Quiet hours around the current Tehran time, so "now" is inside them. */
-	async function quietAroundNow() {
-		const { rows } = await world.db.query(
-			`select to_char(now() at time zone 'Asia/Tehran' - interval '1 hour', 'HH24:MI') as start,
+/** Quiet hours around the current Tehran time in club X, so "now" is inside them. */
+async function quietAroundNow() {
+	const { rows } = await world.db.query(
+		`select to_char(now() at time zone 'Asia/Tehran' - interval '1 hour', 'HH24:MI') as start,
 			        to_char(now() at time zone 'Asia/Tehran' + interval '2 hours', 'HH24:MI') as "end"`
-		);
-		await world.db.query(
-			`update public.programs set settings = settings || jsonb_build_object('quiet_hours', $2::jsonb) where id = $1`,
-			[world.x.id, JSON.stringify(rows[0])]
-		);
-		return rows[0] as { start: string; end: string };
-	}
+	);
+	await world.db.query(
+		`update public.programs set settings = settings || jsonb_build_object('quiet_hours', $2::jsonb) where id = $1`,
+		[world.x.id, JSON.stringify(rows[0])]
+	);
+	return rows[0] as { start: string; end: string };
+}
 
+describe('quiet hours in the club’s timezone', () => {
 	it('defers an SMS queued in quiet hours to their end, sends the inbox copy at once, and sends the SMS after', async () => {
 		const quiet = await quietAroundNow();
 		const id = await enqueue(world.a.memberId, 'hello');
@@ -237,6 +237,40 @@ describe('quiet hours in the club’s timezone', () => {
 		const [sms] = await deliveries(id);
 		expect(sms.status).toBe('pending');
 		expect(new Date(sms.not_before).getTime()).toBeGreaterThan(Date.now());
+	});
+});
+
+describe('opting out while a message waits', () => {
+	it('skips a deferred SMS whose member opted out before it was due', async () => {
+		await quietAroundNow();
+		const id = await enqueue(world.b.memberId, 'sms_only', { n: 9 });
+		const [sms] = await deliveries(id);
+		expect(sms.status).toBe('pending');
+		const { error } = await world.b.client.rpc('set_message_preferences', {
+			p_member_id: world.b.memberId,
+			p_opted_out: ['sms']
+		});
+		expect(error).toBeNull();
+		await world.db.query(
+			`update public.programs set settings = settings - 'quiet_hours' where id = $1`,
+			[world.x.id]
+		);
+		fake = await startFakeProvider(kavenegarBehaviour().reply);
+		await dispatchOnce({
+			rpc,
+			...only({
+				sms: { kavenegar: kavenegar({ apiKey: 'K', baseUrl: fake.url }, fast) },
+				push: null,
+				defaultSms: 'kavenegar'
+			}),
+			now: new Date(new Date(sms.not_before).getTime() + 60_000).toISOString()
+		});
+		expect(fake.requests.filter((r) => r.form.message === 'پیام ۹')).toEqual([]);
+		expect((await deliveries(id))[0]).toMatchObject({ status: 'skipped', last_error: 'opted_out' });
+		await world.b.client.rpc('set_message_preferences', {
+			p_member_id: world.b.memberId,
+			p_opted_out: []
+		});
 	});
 });
 
