@@ -111,3 +111,43 @@ test('a customer opts out of SMS for a club and the choice is kept', async ({ pa
 	await expect(page.getByTestId('inbox-preferences').getByLabel('در این صفحه')).toBeChecked();
 	expect(await axeViolations(page)).toEqual([]);
 });
+
+test('an owner edits a template, reads the outbox and sets birthday gifts; both screens are axe-clean in Persian and English', async ({
+	page
+}) => {
+	await signInAsStaff(page, '+989120000003');
+	await page.goto('/staff/cafe-vafa/engagement/messages');
+	await expect(page.getByTestId('template-list')).toContainText('winback');
+	await expect(page.getByTestId('outbox')).toBeVisible();
+	expect(await axeViolations(page)).toEqual([]);
+
+	const welcome = page
+		.getByTestId('template-list')
+		.getByRole('listitem')
+		.filter({ hasText: 'به {club} خوش آمدید' });
+	await welcome.getByRole('button', { name: 'ویرایش' }).click();
+	const form = page.getByTestId('template-form');
+	await form.getByLabel('متن').fill('{name} عزیز، خوش آمدید! {points} امتیاز دارید.');
+	await form.getByRole('button', { name: 'ذخیرهٔ قالب' }).click();
+	await expect(page.getByText('قالب ذخیره شد.')).toBeVisible();
+	await expect(page.getByTestId('template-list')).toContainText('{name} عزیز، خوش آمدید!');
+
+	await page.goto('/staff/cafe-vafa/engagement/birthdays');
+	const settings = page.getByTestId('birthday-settings');
+	await expect(settings.getByLabel('هدیهٔ تولد بدهید')).toBeChecked();
+	await settings.getByLabel('ماه تولد').check();
+	await settings.getByLabel('امتیاز هدیه').fill('80');
+	await settings.getByRole('button', { name: 'ذخیره' }).click();
+	await expect(page.getByText('ذخیره شد.')).toBeVisible();
+	await page.reload();
+	await expect(page.getByTestId('birthday-settings').getByLabel('ماه تولد')).toBeChecked();
+	await expect(page.getByTestId('birthday-settings').getByLabel('امتیاز هدیه')).toHaveValue('80');
+	expect(await axeViolations(page)).toEqual([]);
+
+	await page.getByLabel(/زبان/).selectOption('en');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Birthday gifts');
+	expect(await axeViolations(page)).toEqual([]);
+	await page.goto('/staff/cafe-vafa/engagement/messages');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Messages and templates');
+	expect(await axeViolations(page)).toEqual([]);
+});
