@@ -44,7 +44,7 @@ export type CampaignDraft = Pick<
 	| 'control_percent'
 	| 'offer_points'
 	| 'measure_days'
->;
+> & { status?: 'draft' | 'scheduled'; scheduled_for?: string | null };
 
 export const campaigns = {
 	async list(programId: string): Promise<Campaign[]> {
