@@ -64,7 +64,10 @@ describe('the scheduler', () => {
 		const { url, serviceRoleKey } = inject('stack');
 		const scheduler = createScheduler({ pool, url, serviceRoleKey, clock: () => slot });
 		const ran = await scheduler.tick();
-		expect(ran.map((r: { job: string }) => r.job).sort()).toEqual(['dispatch', 'winback']);
+		// Other jobs may share the quarter hour (a draw every five minutes); these two must run.
+		expect(ran.map((r: { job: string }) => r.job)).toEqual(
+			expect.arrayContaining(['dispatch', 'winback'])
+		);
 		expect(ran.every((r: { ok: boolean }) => r.ok)).toBe(true);
 		const campaign = await world.db.query(
 			'select status, launched_at from public.campaigns where id = $1',
@@ -73,7 +76,7 @@ describe('the scheduler', () => {
 		expect(campaign.rows[0].status).toBe('sent');
 		expect(new Date(campaign.rows[0].launched_at).getTime()).toBe(slot.getTime());
 		const runs = await world.db.query(
-			`select job, ok from private.job_runs where scheduled_for = $1 order by job`,
+			`select job, ok from private.job_runs where scheduled_for = $1 and job in ('dispatch', 'winback') order by job`,
 			[slot]
 		);
 		expect(runs.rows).toEqual([
