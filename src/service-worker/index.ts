@@ -5,6 +5,7 @@
 import { clientsClaim } from 'workbox-core';
 import { precacheShell, routeNavigationsToShell } from './cache';
 import { onMessage } from './messaging';
+import { onNotificationClick, onPush } from './push';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -13,3 +14,5 @@ clientsClaim();
 precacheShell();
 routeNavigationsToShell();
 self.addEventListener('message', onMessage);
+self.addEventListener('push', onPush);
+self.addEventListener('notificationclick', onNotificationClick);

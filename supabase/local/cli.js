@@ -26,6 +26,7 @@ export async function runStack({ watch = false, onReady } = {}) {
 			apiPort,
 			dataDir,
 			watch,
+			scheduler: process.env.VAFA_SCHEDULER !== 'off',
 			echo: (service, line) => {
 				// The terminal shows what a developer acts on: codes sent, and failures.
 				if (/^outbox #|error|fatal|panic/i.test(line)) console.log(`[${service}] ${line}`);

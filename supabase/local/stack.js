@@ -15,6 +15,7 @@ import { migrate, recreateDatabase } from './migrate.js';
 import { startPostgres } from './postgres.js';
 import { startPostgrest } from './postgrest.js';
 import { assertPortFree } from './process.js';
+import { createScheduler } from './scheduler.js';
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./.data/', import.meta.url));
 
@@ -45,7 +46,7 @@ function logWriter(dir, service, echo) {
 /**
  * Starts the stack. Options: `apiPort` (54321), `dataDir`, `databaseUrl` (an existing server
  * instead of the embedded one), `reset` (drop the database first), `watch` (reload functions on
- * change), `echo(service, line)` (mirror chosen log lines, e.g. to the terminal).
+ * change), `scheduler` (run the jobs of private.jobs on their schedules), `echo(service, line)` (mirror chosen log lines, e.g. to the terminal).
  * Resolves to `{ url, anonKey, serviceRoleKey, dbUrl, logsDir, stop() }`.
  */
 export async function startStack(options = {}) {
@@ -194,6 +195,16 @@ export async function startStack(options = {}) {
 		);
 		const report = await health();
 		if (!report.healthy) throw new Error(`Stack unhealthy: ${JSON.stringify(report.services)}`);
+		if (options.scheduler) {
+			const scheduler = createScheduler({
+				pool,
+				url,
+				serviceRoleKey: SERVICE_ROLE_KEY,
+				log: log('scheduler')
+			});
+			scheduler.start();
+			stoppers.push(() => scheduler.stop());
+		}
 		log('stack')(`ready in ${Date.now() - started} ms at ${url}`);
 		return {
 			url,

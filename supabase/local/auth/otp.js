@@ -339,3 +339,28 @@ export async function readOutbox(db, to) {
 		messages: rows.map((r) => ({ ...r, id: Number(r.id), created_at: r.created_at.toISOString() }))
 	};
 }
+
+/**
+ * A message from the dispatcher's local provider (service role only): written once per `ref`;
+ * a repeat returns the first row's id.
+ */
+export async function writeOutbox(ctx, db, body) {
+	const { channel, recipient, ref } = body ?? {};
+	const text = body?.body;
+	if (!['sms', 'push'].includes(channel) || typeof recipient !== 'string' || !recipient) {
+		throw new AuthError(400, 'validation_failed', 'Send {channel: sms|push, recipient, body, ref}');
+	}
+	if (typeof text !== 'string' || typeof ref !== 'string' || !ref) {
+		throw new AuthError(400, 'validation_failed', 'Send {channel: sms|push, recipient, body, ref}');
+	}
+	const { rows } = await db.query(
+		`with added as (
+		   insert into auth_local.outbox (channel, recipient, code, body, ref) values ($1, $2, '', $3, $4)
+		   on conflict (ref) do nothing returning id)
+		 select id, true as added from added
+		 union all select id, false from auth_local.outbox where ref = $4 and not exists (select 1 from added)`,
+		[channel, recipient, text, ref]
+	);
+	if (rows[0].added) ctx.log(`outbox #${rows[0].id} ${channel} to ${recipient}: ${text}`);
+	return { id: Number(rows[0].id), duplicate: !rows[0].added };
+}

@@ -43,3 +43,10 @@ create table if not exists auth_local.amr_claims (
   primary key (session_id, method)
 );
 alter table auth_local.amr_claims enable row level security;
+
+-- Messages of the dispatcher's local provider (supabase/functions/_shared/messaging): SMS and push,
+-- one row per delivery `ref`, so a repeated send is dropped as a real provider's idempotency would.
+alter table auth_local.outbox add column if not exists ref text;
+create unique index if not exists outbox_ref_key on auth_local.outbox (ref);
+alter table auth_local.outbox drop constraint if exists outbox_channel_check;
+alter table auth_local.outbox add constraint outbox_channel_check check (channel in ('sms', 'email', 'push'));

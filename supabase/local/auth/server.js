@@ -12,6 +12,7 @@ import { AuthError, badRequest, unprocessable, sendError } from './errors.js';
 import {
 	otpTarget,
 	readOutbox,
+	writeOutbox,
 	requestChange,
 	requestOtp,
 	verifyOtp,
@@ -208,6 +209,11 @@ async function route(ctx, req, res, url) {
 	if (method === 'GET' && path === '/settings') return { body: settings(ctx.auth) };
 	if (method === 'GET' && path === '/_local/outbox')
 		return { body: await readOutbox(ctx.pool, query.get('to')) };
+	if (method === 'POST' && path === '/_local/outbox') {
+		requireAdmin(ctx, req);
+		const body = await readJson(req);
+		return { body: await tx((db) => writeOutbox(ctx, db, body)) };
+	}
 	if (method === 'GET' && path === '/verify') return verifyLink(ctx, req, res, query);
 	if (method === 'GET' && path === '/user') {
 		return {

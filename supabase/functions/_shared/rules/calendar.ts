@@ -115,9 +115,32 @@ function isAnniversary(noon: Date, calendar: CalendarKind, birthday: LocalDate) 
 export type BirthdayWindow = 'day' | 'week' | 'month';
 
 /**
- * Whether `at` falls in the birthday window: the day itself, within three days either side, or
- * the same month, in the club's calendar (Jalali months for Persian clubs).
+ * The birthday that `at` falls in the window of (the day itself, within three days either side, or
+ * the same month, in the club's calendar: Jalali months for Persian clubs), as a date of that
+ * calendar, or null. Its year tells one year's birthday from the next, so a gift is given once a year.
  */
+export function birthdayOccurrence(
+	at: Date,
+	birthday: string,
+	window: BirthdayWindow,
+	timeZone: string,
+	calendar: CalendarKind
+): LocalDate | null {
+	const own = birthdayIn(birthday, calendar);
+	if (window === 'month') {
+		const today = localDate(at, timeZone, calendar);
+		return today.month === own.month ? { ...own, year: today.year } : null;
+	}
+	const noon = civilNoon(at, timeZone).getTime();
+	const reach = window === 'week' ? 3 : 0;
+	for (let offset = -reach; offset <= reach; offset++) {
+		const day = new Date(noon + offset * DAY_MS);
+		if (isAnniversary(day, calendar, own)) return localDate(day, 'UTC', calendar);
+	}
+	return null;
+}
+
+/** Whether `at` falls in the birthday window (see birthdayOccurrence). */
 export function inBirthdayWindow(
 	at: Date,
 	birthday: string,
@@ -125,14 +148,7 @@ export function inBirthdayWindow(
 	timeZone: string,
 	calendar: CalendarKind
 ): boolean {
-	const own = birthdayIn(birthday, calendar);
-	if (window === 'month') return localDate(at, timeZone, calendar).month === own.month;
-	const noon = civilNoon(at, timeZone).getTime();
-	const reach = window === 'week' ? 3 : 0;
-	for (let offset = -reach; offset <= reach; offset++) {
-		if (isAnniversary(new Date(noon + offset * DAY_MS), calendar, own)) return true;
-	}
-	return false;
+	return birthdayOccurrence(at, birthday, window, timeZone, calendar) !== null;
 }
 
 /** The number of the local civil day of `at` in `timeZone` (days since 1970-01-01). */
