@@ -85,22 +85,34 @@ describe('who may execute the functions of the exposed schemas', () => {
 		expect(await executableBy('anon')).toEqual([]);
 	});
 
-	it('lets signed-in users execute all but the service-only record_purchase, expire_points, ledger_discrepancies, card_secret_for, claim_card_step and the checkout and POS internals', async () => {
+	it('lets signed-in users execute all but the service-only record_purchase, expire_points, ledger_discrepancies, card_secret_for, claim_card_step, run_due_draws and the checkout and POS internals', async () => {
 		expect(await executableBy('authenticated')).toEqual([
 			'adjust_balance',
+			'answer_survey',
 			'catalogue',
+			'create_lottery',
 			'create_pos_key',
 			'decide_approval',
+			'draw_lottery',
+			'enter_lottery',
 			'issue_card_secret',
 			'join_program',
+			'lottery_proof',
+			'lottery_standings',
 			'my_cards',
 			'my_history',
+			'my_lotteries',
+			'my_referrals',
+			'my_surveys',
+			'note_referral_share',
 			'pay_with_points',
 			'recompute_tier',
 			'redeem_reward',
 			'refund_purchase',
 			'revoke_pos_key',
+			'save_survey',
 			'set_birthday',
+			'survey_results',
 			'use_redemption',
 			'wallet_spend',
 			'wallet_topup'
