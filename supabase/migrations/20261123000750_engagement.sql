@@ -844,6 +844,7 @@ begin
   end if;
   return jsonb_build_object(
     'member_id', v_member.id,
+    'currency', (select p.currency from public.programs p where p.id = v_member.program_id),
     'points', (select a.balance from public.accounts a where a.member_id = v_member.id and a.kind = 'points'),
     'lotteries', (select coalesce(jsonb_agg(jsonb_build_object(
         'id', l.id, 'title', l.title, 'description', l.description, 'status', l.status,
@@ -884,7 +885,7 @@ begin
   if v_lottery.id is null or not (private.is_trusted() or private.is_staff(v_lottery.program_id, 'manager')) then
     perform private.fail('VAFA_LOTTERY_NOT_FOUND', 'There is no such draw in your clubs.');
   end if;
-  return to_jsonb(v_lottery) - 'seed' || jsonb_build_object('seed', v_lottery.seed,
+  return to_jsonb(v_lottery) || jsonb_build_object(
     'prize', (select jsonb_build_object('id', r.id, 'name', r.name) from public.rewards r where r.id = v_lottery.prize_reward_id),
     'entrants', (select coalesce(jsonb_agg(jsonb_build_object('member_id', m.id, 'member_number', m.member_number,
         'name', m.display_name, 'points_entries', t.points_entries, 'purchase_entries', t.purchase_entries,
@@ -903,7 +904,7 @@ begin
             and p.occurred_at < v_lottery.closes_at and (p.amount - p.refunded_amount) >= v_lottery.spend_per_entry
         ) x group by x.member_id
       ) t join public.members m on m.id = t.member_id),
-    'winners', (select coalesce(jsonb_agg(jsonb_build_object('rank', w.rank, 'member_id', w.member_id,
+    'drawn_winners', (select coalesce(jsonb_agg(jsonb_build_object('rank', w.rank, 'member_id', w.member_id,
         'member_number', m.member_number, 'name', m.display_name, 'holder', w.holder, 'prize_status', w.prize_status)
         order by w.rank), '[]'::jsonb)
       from public.lottery_winners w join public.members m on m.id = w.member_id where w.lottery_id = v_lottery.id));
