@@ -145,5 +145,18 @@ export const lotteries = {
 			.order('closes_at', { ascending: false })
 			.limit(50);
 		return error ? null : (data as LotteryRow[]);
+	},
+
+	/** The club's active rewards, to choose a prize from. */
+	async prizes(programId: string): Promise<{ id: string; name: string }[]> {
+		if (!navigator.onLine) return [];
+		const supabase = await getSupabase();
+		const { data } = await supabase
+			.from('rewards')
+			.select('id, name')
+			.eq('program_id', programId)
+			.eq('active', true)
+			.order('name');
+		return (data ?? []) as { id: string; name: string }[];
 	}
 };
