@@ -726,7 +726,7 @@ begin
   from public.lottery_entries e where e.lottery_id = v_lottery.id;
   select s.seed into v_seed from private.lottery_seeds s where s.lottery_id = v_lottery.id;
   if v_seed is null or encode(sha256(convert_to(v_seed, 'UTF8')), 'hex') <> v_lottery.seed_hash then
-    perform private.fail('VAFA_LEDGER_INCONSISTENT', 'The draw''s seed does not match its published hash; nothing was drawn.');
+    perform private.fail('VAFA_LOTTERY_SEED_MISMATCH', 'The draw''s seed does not match its published hash; nothing was drawn.');
   end if;
   for v_pick in select * from private.lottery_pick(v_seed, v_hash, coalesce(v_holders, '{}'), coalesce(v_tickets, '{}'),
       v_lottery.winners) loop
