@@ -55,7 +55,7 @@ describe('the local stack’s life cycle', () => {
 		await new Promise<void>((resolve) => squatter.listen(API_PORT, '127.0.0.1', resolve));
 		try {
 			await expect(startStack({ apiPort: API_PORT, dataDir })).rejects.toThrow(
-				/Port 27321 \(API gateway\) is already in use/
+				new RegExp(`Port ${API_PORT} \\(API gateway\\) is already in use`)
 			);
 		} finally {
 			squatter.close();
