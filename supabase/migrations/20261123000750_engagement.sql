@@ -470,42 +470,50 @@ $$;
  */
 create function private.lottery_pick(
   p_seed text, p_entries_hash text, p_holders text[], p_tickets bigint[], p_count int
-) returns table (rank int, holder text, ticket bigint)
+) returns table (rank int, holder text, ticket bigint, ordinal int)
 language plpgsql immutable
 set search_path = ''
 as $$
 declare
-  v_holders text[] := p_holders;
+  -- Holders as small integers: subscripting an array of text costs its position, of int nothing.
+  v_ids int[];
   v_tickets bigint[] := p_tickets;
+  v_n int := coalesce(array_length(p_tickets, 1), 0);
   v_total bigint;
   v_k bigint := 0;
   v_r bigint;
   v_t bigint;
   v_i int;
-  v_winner text;
+  v_at int;
+  v_winner int;
   v_range constant bigint := 281474976710656;  -- 2^48
 begin
+  select coalesce(array_agg(x.id order by x.n), '{}') into v_ids
+  from (select u.n, dense_rank() over (order by u.h) as id from unnest(p_holders) with ordinality as u(h, n)) x;
+  select coalesce(sum(x), 0) into v_total from unnest(v_tickets) x;
   rank := 0;
   loop
-    select coalesce(sum(x), 0) into v_total from unnest(v_tickets) x;
     exit when rank >= p_count or v_total = 0;
     v_r := ('x' || left(encode(sha256(convert_to(p_seed || ':' || p_entries_hash || ':' || v_k, 'UTF8')), 'hex'), 12))::bit(48)::bigint;
     v_k := v_k + 1;
     continue when v_r >= (v_range / v_total) * v_total;
     v_t := v_r % v_total;
     ticket := v_t;
-    for v_i in 1 .. coalesce(array_length(v_holders, 1), 0) loop
+    for v_i in 1 .. v_n loop
       if v_t < v_tickets[v_i] then
-        v_winner := v_holders[v_i];
+        v_at := v_i;
         exit;
       end if;
       v_t := v_t - v_tickets[v_i];
     end loop;
+    v_winner := v_ids[v_at];
     rank := rank + 1;
-    holder := v_winner;
+    holder := p_holders[v_at];
+    ordinal := v_at;
     return next;
-    for v_i in 1 .. array_length(v_holders, 1) loop
-      if v_holders[v_i] = v_winner then
+    for v_i in 1 .. v_n loop
+      if v_ids[v_i] = v_winner then
+        v_total := v_total - v_tickets[v_i];
         v_tickets[v_i] := 0;
       end if;
     end loop;
@@ -731,7 +739,7 @@ begin
   for v_pick in select * from private.lottery_pick(v_seed, v_hash, coalesce(v_holders, '{}'), coalesce(v_tickets, '{}'),
       v_lottery.winners) loop
     select e.member_id into v_member from public.lottery_entries e
-    where e.lottery_id = v_lottery.id and private.lottery_holder(e.lottery_id, e.member_id) = v_pick.holder limit 1;
+    where e.lottery_id = v_lottery.id and e.ordinal = v_pick.ordinal;
     select * into v_prize from private.issue_prize(v_lottery, v_member, p_now);
     insert into public.lottery_winners (lottery_id, program_id, rank, member_id, holder, ticket, redemption_id, prize_status)
     values (v_lottery.id, v_lottery.program_id, v_pick.rank, v_member, v_pick.holder, v_pick.ticket,
