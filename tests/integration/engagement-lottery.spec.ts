@@ -73,6 +73,24 @@ describe('the SQL draw and the shared TypeScript', () => {
 	});
 });
 
+describe('the private engagement tables', () => {
+	it('give no API role any privilege, and have row-level security on', async () => {
+		const { rows } = await world().db.query(
+			`select c.relname, c.relrowsecurity as rls,
+			   bool_or(has_table_privilege(r, c.oid, 'select,insert,update,delete,truncate')) as any
+			 from pg_class c, unnest(array['anon', 'authenticated', 'service_role']) r
+			 where c.relnamespace = 'private'::regnamespace and c.relkind = 'r'
+			   and c.relname in ('lottery_seeds', 'club_phones', 'engagement_notices')
+			 group by c.relname, c.relrowsecurity order by 1`
+		);
+		expect(rows).toEqual([
+			{ relname: 'club_phones', rls: true, any: false },
+			{ relname: 'engagement_notices', rls: true, any: false },
+			{ relname: 'lottery_seeds', rls: true, any: false }
+		]);
+	});
+});
+
 describe('a lottery', () => {
 	it('publishes only the seed’s hash while open, and the seed nowhere an API role can read', async () => {
 		const w = world();
