@@ -142,3 +142,20 @@ test('a member checks last month’s draw in the browser from its revealed seed'
 		);
 	});
 });
+
+test('a member who opens their own or a friend’s link is told why the code does not apply, and goes on without it', async ({
+	page
+}) => {
+	const me = await newMember(page);
+	await page.goto(`/join/cafe-vafa?ref=${await referralCodeOf(me.memberNumber)}`);
+	await page.getByRole('button', { name: 'عضو شوید' }).click();
+	await expect(page.getByRole('alert')).toHaveText(
+		'این کد خودتان است. آن را برای دوستتان بفرستید.'
+	);
+
+	await page.goto(`/join/cafe-vafa?ref=${await referralCodeOf(1001)}`);
+	await page.getByRole('button', { name: 'عضو شوید' }).click();
+	await expect(page.getByRole('alert')).toContainText('این شماره قبلاً عضو این باشگاه بوده است');
+	await page.getByRole('button', { name: 'عضویت بدون کد دوست' }).click();
+	await expect(page).toHaveURL(/\/card/);
+});
