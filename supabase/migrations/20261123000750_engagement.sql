@@ -230,6 +230,11 @@ begin
     end if;
     return 0;
   end if;
+  -- A later purchase of a referred member: settled already, so the referrer's rows stay unlocked.
+  if coalesce(jsonb_array_length(case when jsonb_typeof(p_lines) = 'array' then p_lines end), 0) = 0
+      and exists (select 1 from public.referrals r where r.referee_id = p_member.id and r.first_purchase_id is not null) then
+    return 0;
+  end if;
   -- Accounts, then the member row: the order every ledger operation locks them in.
   perform 1 from public.accounts a where a.member_id = p_member.referred_by order by a.kind for update;
   select * into v_referrer from public.members
