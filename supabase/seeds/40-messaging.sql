@@ -24,7 +24,27 @@ insert into public.message_templates (program_id, key, locale, channels, title, 
   ('22222222-2222-4222-8222-000000000001', 'winback', 'he', '{inbox,sms}', 'התגעגענו אליך',
    '{name}, {offer} נקודות מתנה מחכות לך. הדרגה שלך: {tier}'),
   ('22222222-2222-4222-8222-000000000001', 'winback', 'en', '{inbox,sms}', 'We miss you',
-   'Dear {name}, {offer} gift points are waiting for you. Your tier: {tier}');
+   'Dear {name}, {offer} gift points are waiting for you. Your tier: {tier}'),
+  -- Owed by referrals and draws (notices referral.joined → referral_joined, …; see
+  -- 20261123000900_engagement_messages.sql); {points} there is the gift.
+  ('22222222-2222-4222-8222-000000000001', 'referral_joined', 'fa', '{inbox,push}', 'دوستتان عضو شد',
+   '{friend} با کد معرفی شما به {club} پیوست. با اولین خریدش هر دو امتیاز می‌گیرید.'),
+  ('22222222-2222-4222-8222-000000000001', 'referral_joined', 'he', '{inbox,push}', 'החבר/ה הצטרפו',
+   '{friend} הצטרפו ל{club} עם קוד ההפניה שלך. בקנייה הראשונה שלהם שניכם מקבלים נקודות.'),
+  ('22222222-2222-4222-8222-000000000001', 'referral_joined', 'en', '{inbox,push}', 'Your friend joined',
+   '{friend} joined {club} with your referral code. You both get points on their first purchase.'),
+  ('22222222-2222-4222-8222-000000000001', 'referral_rewarded', 'fa', '{inbox,push}', 'امتیاز معرفی',
+   '{friend} اولین خریدش را کرد و {points} امتیاز به کارت شما اضافه شد.'),
+  ('22222222-2222-4222-8222-000000000001', 'referral_rewarded', 'he', '{inbox,push}', 'נקודות על ההפניה',
+   '{friend} ביצעו קנייה ראשונה ו-{points} נקודות נוספו לכרטיס שלך.'),
+  ('22222222-2222-4222-8222-000000000001', 'referral_rewarded', 'en', '{inbox,push}', 'Referral points',
+   '{friend} made a first purchase and {points} points were added to your card.'),
+  ('22222222-2222-4222-8222-000000000001', 'lottery_won', 'fa', '{inbox,sms,push}', 'برنده شدید!',
+   '{name} عزیز، در قرعه‌کشی «{lottery}» برنده شدید: {prize}. کد دریافت جایزه: {code}'),
+  ('22222222-2222-4222-8222-000000000001', 'lottery_won', 'he', '{inbox,sms,push}', 'זכית!',
+   '{name}, זכית בהגרלה "{lottery}": {prize}. קוד המימוש: {code}'),
+  ('22222222-2222-4222-8222-000000000001', 'lottery_won', 'en', '{inbox,sms,push}', 'You won!',
+   'Dear {name}, you won the draw "{lottery}": {prize}. Your prize code: {code}');
 
 insert into public.campaigns (program_id, name, template, min_days_inactive, max_days_inactive,
   control_percent, offer_points, measure_days)

@@ -1,153 +1,161 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axeViolations, createMember, freshPhone, signInThroughApp } from './helpers';
+import {
+	axeViolations,
+	checkout,
+	codeFromOutbox,
+	createMember,
+	freshPhone,
+	referralCodeOf,
+	signInThroughApp
+} from './helpers';
 
-const stackUrl = () => process.env.VAFA_STACK_URL as string;
-const serviceKey = () => process.env.VAFA_SERVICE_ROLE_KEY as string;
-
-/** Marks a member of cafe-vafa as last seen `days` ago, as if they stopped coming. */
-async function lastSeen(memberNumber: number, days: number) {
-	const response = await fetch(
-		`${stackUrl()}/rest/v1/members?member_number=eq.${memberNumber}&program_id=eq.22222222-2222-4222-8222-000000000001`,
-		{
-			method: 'PATCH',
-			headers: {
-				apikey: serviceKey(),
-				authorization: `Bearer ${serviceKey()}`,
-				'content-type': 'application/json'
-			},
-			body: JSON.stringify({
-				last_activity_at: new Date(Date.now() - days * 86_400_000).toISOString()
-			})
-		}
-	);
-	if (!response.ok) throw new Error(`could not age the member: ${await response.text()}`);
-}
-
-/** Signs a seeded staff member in with the stack's test code. */
-async function signInAsStaff(page: Page, phone: string) {
-	await page.goto('/sign-in');
-	await page.getByLabel('شماره موبایل').fill(phone);
-	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
-	await page.getByLabel(/کد/).fill('123456');
-	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
-	await page.waitForURL(/\/card|\/profile|\/staff/);
-}
-
-test('a manager sends a win-back campaign that holds nobody back, the lapsed member reads it in the inbox, and both screens are axe-clean in Persian and English', async ({
-	page
-}) => {
+/** A new member of cafe-vafa signed in on the card screen; their phone, number and member id. */
+async function newMember(page: Page) {
 	const phone = freshPhone();
 	const memberNumber = 10_000 + Math.floor(Math.random() * 80_000);
 	await createMember(phone, memberNumber);
-	await lastSeen(memberNumber, 400);
-
-	await signInAsStaff(page, '+989120000003');
-	await page.goto('/staff/cafe-vafa/engagement/campaigns');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('کمپین‌های بازگشت مشتری');
-	await expect(page.getByTestId('campaign-list')).toContainText('بازگشت مشتریان ۴۵ روزه');
-	expect(await axeViolations(page)).toEqual([]);
-	// The page fits a phone's width: the staff navigation scrolls on its own.
-	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-		await page.evaluate(() => document.documentElement.clientWidth)
-	);
-
-	const form = page.getByTestId('campaign-form');
-	await form.getByLabel('نام کمپین').fill('بازگشت ۳۰۰ روزه');
-	await form.getByLabel('حداقل روز از آخرین مراجعه').fill('300');
-	await form.getByLabel('درصد گروه کنترل').fill('0');
-	await form.getByLabel('امتیاز هدیه').fill('25');
-	await expect(page.getByTestId('segment-size')).toContainText('عضو');
-	await form.getByRole('button', { name: 'ذخیرهٔ پیش‌نویس' }).click();
-	const item = page
-		.getByTestId('campaign-list')
-		.getByRole('listitem')
-		.filter({ hasText: 'بازگشت ۳۰۰ روزه' });
-	await item.getByRole('button', { name: 'ارسال کمپین' }).click();
-	await expect(page.getByTestId('campaign-notice')).toContainText('گروه کنترل');
-	await item.getByRole('button', { name: 'نمایش نتیجه' }).click();
-	await expect(item.getByTestId('campaign-report')).toBeVisible();
-	expect(await axeViolations(page)).toEqual([]);
-
-	await page.getByLabel(/زبان/).selectOption('en');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Win-back campaigns');
-	await expect(item.getByTestId('campaign-report')).toContainText('Control');
-	expect(await axeViolations(page)).toEqual([]);
-	await page.getByLabel(/Language/).selectOption('fa');
-
-	await page.context().clearCookies();
-	await page.evaluate(() => localStorage.removeItem('vafa:auth'));
 	await signInThroughApp(page, phone);
-	const tab = page.getByTestId('inbox-tab');
-	await expect(tab).toContainText('۱');
-	await tab.click();
-	await expect(page).toHaveURL(/\/inbox/);
-	const message = page.getByTestId('inbox-message').first();
-	await expect(message).toContainText('دلمان برایتان تنگ شده');
-	await expect(message).toContainText('۲۵ امتیاز هدیه');
-	await expect(page.getByTestId('inbox-unread')).toContainText('۱');
-	expect(await axeViolations(page)).toEqual([]);
+	const href = await page.getByRole('link', { name: 'تاریخچه' }).getAttribute('href');
+	return { phone, memberNumber, memberId: href!.split('/').pop()! };
+}
 
-	await message.getByRole('button', { name: 'خواندم' }).click();
-	await expect(page.getByTestId('inbox-unread')).toHaveText('همهٔ پیام‌ها خوانده شده‌اند');
-	await expect(tab).not.toContainText('۱');
+/** Signs a new phone in through the auth API with the code from the outbox; its access token. */
+async function signInByApi(phone: string): Promise<string> {
+	const headers = { apikey: process.env.VAFA_ANON_KEY!, 'content-type': 'application/json' };
+	await fetch(`${process.env.VAFA_STACK_URL}/auth/v1/otp`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ phone })
+	});
+	const verified = await fetch(`${process.env.VAFA_STACK_URL}/auth/v1/verify`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ phone, token: await codeFromOutbox(phone), type: 'sms' })
+	});
+	if (!verified.ok) throw new Error(`sign-in failed: ${await verified.text()}`);
+	return ((await verified.json()) as { access_token: string }).access_token;
+}
 
-	await page.getByLabel(/زبان/).selectOption('en');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inbox');
-	expect(await axeViolations(page)).toEqual([]);
-});
-
-test('a customer opts out of SMS for a club and the choice is kept', async ({ page }) => {
-	const phone = freshPhone();
-	await createMember(phone, 10_000 + Math.floor(Math.random() * 80_000));
-	await signInThroughApp(page, phone);
-	await page.getByTestId('inbox-tab').click();
-	await expect(page.getByTestId('inbox-empty')).toBeVisible();
-	const prefs = page.getByTestId('inbox-preferences');
-	await prefs.getByLabel('پیامک').uncheck();
-	await prefs.getByRole('button', { name: 'ذخیره' }).click();
-	await expect(prefs.getByRole('status')).toHaveText('ذخیره شد.');
+/** axe finds nothing on the current screen in Persian, then in English. */
+async function axeCleanInFaAndEn(page: Page, ready: () => Promise<void>) {
+	for (const locale of ['fa', 'en'] as const) {
+		await page.evaluate((l) => localStorage.setItem('vafa:locale', l), locale);
+		await page.reload();
+		await expect(page.locator('html')).toHaveAttribute('lang', locale);
+		await ready();
+		expect({ locale, violations: await axeViolations(page) }).toEqual({ locale, violations: [] });
+	}
+	await page.evaluate(() => localStorage.setItem('vafa:locale', 'fa'));
 	await page.reload();
-	await expect(page.getByTestId('inbox-preferences').getByLabel('پیامک')).not.toBeChecked();
-	await expect(page.getByTestId('inbox-preferences').getByLabel('در این صفحه')).toBeChecked();
-	expect(await axeViolations(page)).toEqual([]);
+	await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
+}
+
+test('a member sees their referral code and counts, and a friend who joins with it is counted', async ({
+	page,
+	context
+}) => {
+	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+	const me = await newMember(page);
+	const code = await referralCodeOf(me.memberNumber);
+	await page.getByRole('link', { name: 'دعوت از دوستان' }).click();
+	await expect(page.getByTestId('referral-code')).toHaveText(code);
+	await expect(page.getByTestId('referral-share-link')).toHaveText(
+		new RegExp(`/join/cafe-vafa\\?ref=${code}$`)
+	);
+	await expect(page.getByTestId('referral-joined')).toHaveText('۰');
+
+	const friendPhone = freshPhone();
+	const token = await signInByApi(friendPhone);
+	const joined = await fetch(`${process.env.VAFA_STACK_URL}/rest/v1/rpc/join_program`, {
+		method: 'POST',
+		headers: {
+			apikey: process.env.VAFA_ANON_KEY!,
+			authorization: `Bearer ${token}`,
+			'content-type': 'application/json'
+		},
+		body: JSON.stringify({ p_program_slug: 'cafe-vafa', p_referral_code: code })
+	});
+	expect(joined.status).toBe(200);
+
+	await page.reload();
+	await expect(page.getByTestId('referral-joined')).toHaveText('۱');
+	await expect(page.getByTestId('referral-rewarded')).toHaveText('۰');
+	await page.getByRole('button', { name: 'کپی لینک' }).click();
+	await expect(page.getByText('لینک کپی شد.')).toBeVisible();
+	await expect(page.getByTestId('referral-invited')).toHaveText('۱');
+
+	// The friend's first purchase rewards both sides, and the count follows.
+	expect((await checkout(friendPhone, 2_000_000)).status).toBe(200);
+	await page.reload();
+	await expect(page.getByTestId('referral-rewarded')).toHaveText('۱');
+
+	await axeCleanInFaAndEn(page, () => expect(page.getByTestId('referral-code')).toBeVisible());
 });
 
-test('an owner edits a template, reads the outbox and sets birthday gifts; both screens are axe-clean in Persian and English', async ({
+test('a member answers the survey about a purchase once, in the app', async ({ page }) => {
+	const me = await newMember(page);
+	expect((await checkout(me.phone, 3_000_000)).status).toBe(200);
+	await page.getByRole('link', { name: 'نظرسنجی‌ها' }).click();
+	const pending = page.getByTestId('survey-pending');
+	await expect(pending).toHaveCount(1);
+	await pending.getByRole('button', { name: 'پاسخ دادن' }).click();
+	await axeCleanInFaAndEn(page, async () => {
+		await page.getByTestId('survey-pending').getByRole('button').first().click();
+		await expect(page.getByRole('radio').first()).toBeVisible();
+	});
+
+	await page.getByRole('button', { name: 'پاسخ دادن' }).click();
+	await page.getByRole('button', { name: 'ارسال' }).click();
+	await expect(page.getByText('ابتدا امتیازی از ۰ تا ۱۰ انتخاب کنید.')).toBeVisible();
+	await page.getByRole('radio', { name: '۹', exact: true }).check();
+	await page.getByRole('radio', { name: 'کیک' }).check();
+	await page.getByRole('radio', { name: '۵ از ۵' }).check();
+	await page.getByLabel(/حرف دیگری/).fill('عالی بود');
+	await page.getByRole('button', { name: 'ارسال' }).click();
+	await expect(page.getByTestId('survey-thanks')).toHaveText('سپاس! پاسخ‌های شما ثبت شد.');
+	await expect(page.getByTestId('survey-pending')).toHaveCount(0);
+	await expect(page.getByText('نظرسنجی‌ای در انتظار شما نیست.')).toBeVisible();
+	await page.reload();
+	await expect(page.getByText('نظرسنجی‌ای در انتظار شما نیست.')).toBeVisible();
+});
+
+test('a member checks last month’s draw in the browser from its revealed seed', async ({
 	page
 }) => {
-	await signInAsStaff(page, '+989120000003');
-	await page.goto('/staff/cafe-vafa/engagement/messages');
-	await expect(page.getByTestId('template-list')).toContainText('winback');
-	await expect(page.getByTestId('outbox')).toBeVisible();
-	expect(await axeViolations(page)).toEqual([]);
+	const me = await newMember(page);
+	await page.goto(`/lotteries/${me.memberId}`);
+	const past = page.getByTestId('lottery-past').filter({ hasText: 'قرعه‌کشی ماه گذشته' });
+	await expect(past.getByTestId('lottery-seed')).toHaveText(/^[0-9a-f]{64}$/);
+	await past.getByRole('button', { name: 'بررسی قرعه‌کشی در مرورگر من' }).click();
+	await expect(past.getByTestId('lottery-verification')).toHaveAttribute('data-ok', 'true');
+	await expect(past.getByTestId('lottery-verification')).toContainText('تأیید شد');
+	await expect(page.getByTestId('lottery-open').filter({ hasText: 'قرعه‌کشی هفتگی' })).toHaveCount(
+		1
+	);
 
-	const welcome = page
-		.getByTestId('template-list')
-		.getByRole('listitem')
-		.filter({ hasText: 'به {club} خوش آمدید' });
-	await welcome.getByRole('button', { name: 'ویرایش' }).click();
-	const form = page.getByTestId('template-form');
-	await form.getByLabel('متن').fill('{name} عزیز، خوش آمدید! {points} امتیاز دارید.');
-	await form.getByRole('button', { name: 'ذخیرهٔ قالب' }).click();
-	await expect(page.getByText('قالب ذخیره شد.')).toBeVisible();
-	await expect(page.getByTestId('template-list')).toContainText('{name} عزیز، خوش آمدید!');
+	await axeCleanInFaAndEn(page, async () => {
+		await expect(page.getByTestId('lottery-seed').first()).toBeVisible();
+		await page.getByTestId('lottery-past').first().getByRole('button').click();
+		await expect(page.getByTestId('lottery-verification').first()).toHaveAttribute(
+			'data-ok',
+			'true'
+		);
+	});
+});
 
-	await page.goto('/staff/cafe-vafa/engagement/birthdays');
-	const settings = page.getByTestId('birthday-settings');
-	await expect(settings.getByLabel('هدیهٔ تولد بدهید')).toBeChecked();
-	await settings.getByLabel('ماه تولد').check();
-	await settings.getByLabel('امتیاز هدیه').fill('80');
-	await settings.getByRole('button', { name: 'ذخیره' }).click();
-	await expect(page.getByText('ذخیره شد.')).toBeVisible();
-	await page.reload();
-	await expect(page.getByTestId('birthday-settings').getByLabel('ماه تولد')).toBeChecked();
-	await expect(page.getByTestId('birthday-settings').getByLabel('امتیاز هدیه')).toHaveValue('80');
-	expect(await axeViolations(page)).toEqual([]);
+test('a member who opens their own or a friend’s link is told why the code does not apply, and goes on without it', async ({
+	page
+}) => {
+	const me = await newMember(page);
+	await page.goto(`/join/cafe-vafa?ref=${await referralCodeOf(me.memberNumber)}`);
+	await page.getByRole('button', { name: 'عضو شوید' }).click();
+	await expect(page.getByRole('alert')).toHaveText(
+		'این کد خودتان است. آن را برای دوستتان بفرستید.'
+	);
 
-	await page.getByLabel(/زبان/).selectOption('en');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Birthday gifts');
-	expect(await axeViolations(page)).toEqual([]);
-	await page.goto('/staff/cafe-vafa/engagement/messages');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Messages and templates');
-	expect(await axeViolations(page)).toEqual([]);
+	await page.goto(`/join/cafe-vafa?ref=${await referralCodeOf(1001)}`);
+	await page.getByRole('button', { name: 'عضو شوید' }).click();
+	await expect(page.getByRole('alert')).toContainText('این شماره قبلاً عضو این باشگاه بوده است');
+	await page.getByRole('button', { name: 'عضویت بدون کد دوست' }).click();
+	await expect(page).toHaveURL(/\/card/);
 });

@@ -26,6 +26,9 @@ let world: World;
 let rewardX: string;
 let purchaseA: string;
 let zSlug: string;
+let lotteryX: string;
+let drawnLotteryX: string;
+let surveyX: string;
 let posKey: string;
 let spare: string;
 let calls = 0;
@@ -378,8 +381,124 @@ const cases: FunctionCase[] = [
 			);
 			expect(rows[0].birthday).not.toBe(args.p_birthday);
 		}
+	},
+	{ fn: 'my_referrals', args: () => ({ p_member_id: world.a.memberId }), expect: customerAOnly() },
+	{
+		fn: 'note_referral_share',
+		args: () => ({ p_member_id: world.a.memberId, p_channel: 'copy' }),
+		expect: customerAOnly()
+	},
+	{
+		fn: 'create_lottery',
+		args: () => ({
+			p_program_id: world.x.id,
+			p_title: `Draw ${++calls}`,
+			p_closes_at: new Date(Date.now() + 3_600_000).toISOString(),
+			p_points_per_entry: 1
+		}),
+		expect: staffOfX('manager')
+	},
+	{
+		fn: 'enter_lottery',
+		args: () => ({ p_lottery_id: lotteryX, p_entries: 1, p_idempotency_key: world.key() }),
+		expect: {
+			...everyone<Call>('VAFA_LOTTERY_NOT_FOUND'),
+			anon: 'no privilege',
+			'customer A': 'allowed',
+			'customer B': 'allowed'
+		}
+	},
+	{
+		fn: 'draw_lottery',
+		// A fresh draw that closed an hour ago each call.
+		args: async () => ({ p_lottery_id: await closedLottery() }),
+		expect: {
+			...everyone<Call>('VAFA_LOTTERY_NOT_FOUND'),
+			anon: 'no privilege',
+			'the cashier of X': 'VAFA_FORBIDDEN',
+			'the manager of X': 'allowed',
+			'the owner of X': 'allowed',
+			'the service role': 'allowed'
+		},
+		unchanged: async (args) => {
+			const { rows } = await world.db.query(
+				`select status::text, seed from public.lotteries where id = $1`,
+				[args.p_lottery_id]
+			);
+			expect(rows).toEqual([{ status: 'open', seed: null }]);
+		}
+	},
+	{ fn: 'run_due_draws', args: () => ({}), expect: serviceOnly() },
+	{
+		fn: 'lottery_proof',
+		args: () => ({ p_lottery_id: drawnLotteryX }),
+		expect: {
+			...everyone<Call>('allowed'),
+			anon: 'no privilege',
+			'the owner of Y': 'VAFA_LOTTERY_NOT_FOUND'
+		}
+	},
+	{ fn: 'my_lotteries', args: () => ({ p_member_id: world.a.memberId }), expect: customerAOnly() },
+	{
+		fn: 'lottery_standings',
+		args: () => ({ p_lottery_id: lotteryX }),
+		expect: {
+			...everyone<Call>('VAFA_LOTTERY_NOT_FOUND'),
+			anon: 'no privilege',
+			'the manager of X': 'allowed',
+			'the owner of X': 'allowed',
+			'the service role': 'allowed'
+		}
+	},
+	{
+		fn: 'save_survey',
+		args: () => ({ p_program_id: world.x.id, p_title: `Survey ${++calls}` }),
+		expect: staffOfX('manager')
+	},
+	{
+		fn: 'my_surveys',
+		args: () => ({}),
+		expect: { ...everyone<Call>('allowed'), anon: 'no privilege' }
+	},
+	{
+		fn: 'answer_survey',
+		// A fresh purchase of customer A each call.
+		args: async () => ({ p_purchase_id: await world.earn(world.a.memberId, 1), p_nps: 8 }),
+		expect: {
+			...everyone<Call>('VAFA_PURCHASE_NOT_FOUND'),
+			anon: 'no privilege',
+			'customer A': 'allowed'
+		},
+		unchanged: async (args) => {
+			const { rows } = await world.db.query(
+				'select 1 from public.survey_responses where purchase_id = $1',
+				[args.p_purchase_id]
+			);
+			expect(rows).toEqual([]);
+		}
+	},
+	{
+		fn: 'survey_results',
+		args: () => ({ p_survey_id: surveyX }),
+		expect: {
+			...everyone<Call>('VAFA_SURVEY_NOT_FOUND'),
+			anon: 'no privilege',
+			'the manager of X': 'allowed',
+			'the owner of X': 'allowed',
+			'the service role': 'allowed'
+		}
 	}
 ];
+
+/** A new draw of club X, open for points entries, that closed an hour ago. */
+async function closedLottery(): Promise<string> {
+	const { rows } = await world.db.query(
+		`select public.create_lottery($1, 'Closed draw', now() - interval '1 hour', '', null, 1, null, 1, null,
+		   now() - interval '2 hours') ->> 'id' as id`,
+		[world.x.id]
+	);
+	return rows[0].id;
+}
 
 /** A pending adjustment of customer B's points in club X, asked for by `requestedBy`. */
 async function pendingApproval(requestedBy: string): Promise<string> {
@@ -410,6 +529,20 @@ beforeAll(async () => {
 	if (created.error) throw created.error;
 	spare = created.data.user.id;
 	await world.db.query(`insert into public.programs (slug, name) values ($1, 'Club Z')`, [zSlug]);
+	lotteryX = (
+		await world.db.query(
+			`select public.create_lottery($1, 'Open draw', now() + interval '1 hour', '', null, 1) ->> 'id' as id`,
+			[world.x.id]
+		)
+	).rows[0].id;
+	drawnLotteryX = await closedLottery();
+	await world.db.query('select public.draw_lottery($1)', [drawnLotteryX]);
+	surveyX = (
+		await world.db.query(
+			`select public.save_survey($1, 'After your visit', '[]', true) ->> 'id' as id`,
+			[world.x.id]
+		)
+	).rows[0].id;
 });
 
 afterAll(() => world.end());

@@ -85,23 +85,33 @@ describe('who may execute the functions of the exposed schemas', () => {
 		expect(await executableBy('anon')).toEqual([]);
 	});
 
-	it('lets signed-in users execute all but the service-only record_purchase, expire_points, ledger_discrepancies, card_secret_for, claim_card_step and the checkout and POS internals', async () => {
+	it('lets signed-in users execute all but the service-only record_purchase, expire_points, ledger_discrepancies, card_secret_for, claim_card_step, run_due_draws and the checkout and POS internals', async () => {
 		expect(await executableBy('authenticated')).toEqual([
 			'adjust_balance',
+			'answer_survey',
 			'campaign_report',
 			'catalogue',
 			'change_staff_role',
 			'club_people',
+			'create_lottery',
 			'create_pos_key',
 			'decide_approval',
+			'draw_lottery',
+			'enter_lottery',
 			'invite_staff',
 			'issue_card_secret',
 			'join_program',
 			'launch_campaign',
+			'lottery_proof',
+			'lottery_standings',
 			'my_card_fingerprints',
 			'my_cards',
 			'my_history',
+			'my_lotteries',
+			'my_referrals',
+			'my_surveys',
 			'my_unread_count',
+			'note_referral_share',
 			'pay_with_points',
 			'recompute_tier',
 			'redeem_reward',
@@ -110,9 +120,11 @@ describe('who may execute the functions of the exposed schemas', () => {
 			'retry_delivery',
 			'revoke_pos_key',
 			'revoke_staff_invitation',
+			'save_survey',
 			'segment_size',
 			'set_birthday',
 			'set_message_preferences',
+			'survey_results',
 			'use_redemption',
 			'wallet_spend',
 			'wallet_topup'

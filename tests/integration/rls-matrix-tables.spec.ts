@@ -37,6 +37,12 @@ interface Fixtures {
 	ruleX: string;
 	posKeyX: string;
 	invitationX: string;
+	referralX: string;
+	shareA: number;
+	lotteryX: string;
+	lotteryEntryA: number;
+	surveyX: string;
+	responseA: string;
 }
 
 interface WriteCase {
@@ -645,6 +651,211 @@ const tables: TableCase[] = [
 			target: () => ({ id: f.invitationX }),
 			expect: nobody()
 		}
+	},
+	{
+		table: 'referrals',
+		readAs: 'referrer_id',
+		// A referred B: both of them and X's staff see it.
+		select: { ...readsOwnAndClub(['A'], [], []), 'customer B': ['A'] },
+		insert: {
+			what: 'record a referral of customer A by customer B',
+			row: () => ({
+				program_id: world.x.id,
+				referrer_id: world.b.memberId,
+				referee_id: world.a.memberId
+			}),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "mark customer A's referral rewarded",
+				target: () => ({ id: f.referralX }),
+				patch: () => ({ referrer_points: 1_000_000 }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete customer A's referral",
+			target: () => ({ id: f.referralX }),
+			expect: nobody()
+		}
+	},
+	{
+		table: 'referral_shares',
+		readAs: 'member_id',
+		select: { ...readsOwnAndClub(['A'], [], ['Y customer']), 'the cashier of X': [] },
+		insert: {
+			what: 'count a share for customer A',
+			row: () => ({ program_id: world.x.id, member_id: world.a.memberId, channel: 'share' }),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "change customer A's share",
+				target: () => ({ id: f.shareA }),
+				patch: () => ({ channel: 'share' }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete customer A's share",
+			target: () => ({ id: f.shareA }),
+			expect: nobody()
+		}
+	},
+	{
+		table: 'lotteries',
+		readAs: 'program_id',
+		select: {
+			...everyone(['X']),
+			anon: 'no privilege',
+			'the owner of Y': ['Y'],
+			'the service role': ['X', 'Y']
+		},
+		insert: {
+			what: 'open a draw with a seed hash of their choosing',
+			row: () => ({
+				program_id: world.x.id,
+				title: `Forged ${next()}`,
+				points_per_entry: 1,
+				opens_at: new Date().toISOString(),
+				closes_at: future(),
+				seed_hash: '0'.repeat(64)
+			}),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "swap club X's committed seed hash",
+				target: () => ({ id: f.lotteryX }),
+				patch: () => ({ seed_hash: '1'.repeat(64) }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete club X's draw",
+			target: () => ({ id: f.lotteryX }),
+			expect: nobody()
+		}
+	},
+	{
+		table: 'lottery_entries',
+		readAs: 'member_id',
+		select: readsOwnAndClub(['A'], [], ['Y customer']),
+		insert: {
+			what: 'add free entries for customer A',
+			row: () => ({
+				program_id: world.x.id,
+				lottery_id: f.lotteryX,
+				member_id: world.a.memberId,
+				source: 'points',
+				tickets: 1000 + next(),
+				points_spent: 1
+			}),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "multiply customer A's tickets",
+				target: () => ({ id: f.lotteryEntryA }),
+				patch: () => ({ tickets: 1_000_000 }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete customer A's entry",
+			target: () => ({ id: f.lotteryEntryA }),
+			expect: nobody()
+		}
+	},
+	{
+		table: 'lottery_winners',
+		readAs: 'member_id',
+		select: readsOwnAndClub(['A'], [], ['Y customer']),
+		insert: {
+			what: 'declare customer B a winner',
+			row: () => ({
+				lottery_id: f.lotteryX,
+				program_id: world.x.id,
+				rank: 50 + next(),
+				member_id: world.b.memberId,
+				holder: '0'.repeat(16),
+				ticket: 0,
+				prize_status: 'none'
+			}),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: 'hand customer A’s win to customer B',
+				target: () => ({ lottery_id: f.lotteryX, rank: 1 }),
+				patch: () => ({ member_id: world.b.memberId }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: 'delete customer A’s win',
+			target: () => ({ lottery_id: f.lotteryX, rank: 1 }),
+			expect: nobody()
+		}
+	},
+	{
+		table: 'surveys',
+		readAs: 'program_id',
+		select: {
+			...everyone(['X']),
+			anon: 'no privilege',
+			'the cashier of X': [],
+			'the owner of Y': ['Y'],
+			'the service role': ['X', 'Y']
+		},
+		insert: {
+			what: 'add a survey to club X',
+			row: () => ({ program_id: world.x.id, title: `Forged ${next()}` }),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "retitle club X's survey",
+				target: () => ({ id: f.surveyX }),
+				patch: () => ({ title: 'Renamed' }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete club X's survey",
+			target: () => ({ id: f.surveyX }),
+			expect: nobody()
+		}
+	},
+	{
+		table: 'survey_responses',
+		readAs: 'member_id',
+		select: { ...readsOwnAndClub(['A'], [], ['Y customer']), 'the cashier of X': [] },
+		insert: {
+			what: "answer for customer A's purchase",
+			row: () => ({
+				program_id: world.x.id,
+				survey_id: f.surveyX,
+				member_id: world.a.memberId,
+				purchase_id: f.purchaseA,
+				nps: 0
+			}),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "change customer A's score",
+				target: () => ({ id: f.responseA }),
+				patch: () => ({ nps: 0 }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete customer A's answer",
+			target: () => ({ id: f.responseA }),
+			expect: nobody()
+		}
 	}
 ];
 
@@ -702,7 +913,7 @@ beforeAll(async () => {
 	if (error) throw error;
 	const purchaseA = await world.earn(world.a.memberId, 300);
 	await world.earn(world.b.memberId, 200);
-	await world.earn(world.y.customer.memberId, 100, { programId: world.y.id });
+	const purchaseY = await world.earn(world.y.customer.memberId, 100, { programId: world.y.id });
 
 	const rewards = await world.db.query(
 		`insert into public.rewards (program_id, name, points_cost, active) values
@@ -781,9 +992,16 @@ beforeAll(async () => {
 			await world.db.query(`select public.create_pos_key($1, 'Till X') ->> 'id' as id`, [
 				world.x.id
 			])
-		).rows[0].id
+		).rows[0].id,
+		referralX: '',
+		shareA: 0,
+		lotteryX: '',
+		lotteryEntryA: 0,
+		surveyX: '',
+		responseA: ''
 	};
 	await world.db.query(`select public.create_pos_key($1, 'Till Y')`, [world.y.id]);
+	Object.assign(f, await engagementFixtures(purchaseY));
 
 	const members = {
 		[world.a.memberId]: 'A',
@@ -804,6 +1022,69 @@ beforeAll(async () => {
 });
 
 afterAll(() => world.end());
+
+/**
+ * Engagement rows: A referred B in X; A and Y's customer shared their links, entered and won their
+ * club's draw, and answered their club's survey.
+ */
+async function engagementFixtures(purchaseY: string) {
+	const referral = await insertOne(
+		`insert into public.referrals (program_id, referrer_id, referee_id) values ($1, $2, $3) returning id`,
+		[world.x.id, world.a.memberId, world.b.memberId]
+	);
+	const share = await insertOne(
+		`insert into public.referral_shares (program_id, member_id, channel) values
+		 ($1, $2, 'copy'), ($3, $4, 'share') returning id`,
+		[world.x.id, world.a.memberId, world.y.id, world.y.customer.memberId]
+	);
+	const lotteries: Record<string, string> = {};
+	for (const club of [world.x.id, world.y.id]) {
+		const { rows } = await world.db.query(
+			`select public.create_lottery($1, 'Matrix draw', now() + interval '1 hour', '', null, 1) ->> 'id' as id`,
+			[club]
+		);
+		lotteries[club] = rows[0].id;
+	}
+	for (const [client, club] of [
+		[world.a.client, world.x.id],
+		[world.y.customer.client, world.y.id]
+	] as const) {
+		const { error } = await client.rpc('enter_lottery', {
+			p_lottery_id: lotteries[club],
+			p_entries: 1,
+			p_idempotency_key: world.key()
+		});
+		if (error) throw error;
+		await world.db.query(`select public.draw_lottery($1, now() + interval '2 hours')`, [
+			lotteries[club]
+		]);
+	}
+	const entry = await insertOne(
+		'select id from public.lottery_entries where lottery_id = $1 and member_id = $2',
+		[lotteries[world.x.id], world.a.memberId]
+	);
+	const surveys: Record<string, string> = {};
+	for (const club of [world.x.id, world.y.id]) {
+		const { rows } = await world.db.query(
+			`select public.save_survey($1, 'Matrix survey', '[]', true) ->> 'id' as id`,
+			[club]
+		);
+		surveys[club] = rows[0].id;
+	}
+	const answers = await Promise.all([
+		world.a.client.rpc('answer_survey', { p_purchase_id: f.purchaseA, p_nps: 9 }),
+		world.y.customer.client.rpc('answer_survey', { p_purchase_id: purchaseY, p_nps: 7 })
+	]);
+	for (const { error } of answers) if (error) throw error;
+	return {
+		referralX: referral.id as string,
+		shareA: Number(share.id),
+		lotteryX: lotteries[world.x.id],
+		lotteryEntryA: Number(entry.id),
+		surveyX: surveys[world.x.id],
+		responseA: answers[0].data.response_id as string
+	};
+}
 
 /** The row matching `match`, as the database holds it (bypassing RLS). */
 async function rowOf(table: string, match: Row): Promise<Row | undefined> {

@@ -2,7 +2,15 @@ import { getSupabase } from '$lib/supabase/lazy';
 
 /** Why joining or saving the profile failed, by the ledger's stable codes. */
 export type MembershipProblem =
-	'program_not_found' | 'referral_unknown' | 'invalid' | 'birthday_set' | 'network' | 'unknown';
+	| 'program_not_found'
+	| 'referral_unknown'
+	| 'referral_self'
+	| 'referral_phone_used'
+	| 'referral_phone_required'
+	| 'invalid'
+	| 'birthday_set'
+	| 'network'
+	| 'unknown';
 
 export type MembershipResult<T = unknown> =
 	{ ok: true; value: T } | { ok: false; problem: MembershipProblem };
@@ -10,6 +18,9 @@ export type MembershipResult<T = unknown> =
 const PROBLEMS: Record<string, MembershipProblem> = {
 	VAFA_PROGRAM_NOT_FOUND: 'program_not_found',
 	VAFA_REFERRAL_CODE_UNKNOWN: 'referral_unknown',
+	VAFA_REFERRAL_SELF: 'referral_self',
+	VAFA_REFERRAL_PHONE_USED: 'referral_phone_used',
+	VAFA_REFERRAL_PHONE_REQUIRED: 'referral_phone_required',
 	VAFA_INVALID_REQUEST: 'invalid',
 	VAFA_INVALID_BIRTHDAY: 'invalid',
 	VAFA_BIRTHDAY_SET: 'birthday_set'

@@ -8,6 +8,12 @@ export function membershipProblemMessage(problem: MembershipProblem): string {
 			return m.join_error_not_found();
 		case 'referral_unknown':
 			return m.join_error_referral();
+		case 'referral_self':
+			return m.engagement_referral_self();
+		case 'referral_phone_used':
+			return m.engagement_referral_phone_used();
+		case 'referral_phone_required':
+			return m.engagement_referral_phone_required();
 		case 'invalid':
 			return m.join_error_invalid();
 		case 'birthday_set':

@@ -1,0 +1,9 @@
+import { redirect } from '@sveltejs/kit';
+import { resolve } from '$app/paths';
+import type { PageLoad } from './$types';
+
+export const load = (async ({ parent }) => {
+	const { userId } = await parent();
+	if (!userId) redirect(307, resolve('/sign-in'));
+	return {};
+}) satisfies PageLoad;
