@@ -13,7 +13,9 @@ export async function codeFromOutbox(phone: string): Promise<string> {
 			`${stackUrl()}/auth/v1/_local/outbox?to=${encodeURIComponent(to)}`
 		);
 		const { messages } = (await response.json()) as { messages: { to: string; code: string }[] };
-		if (messages.length) return messages[0].code;
+		// The outbox also carries the club's own messages, which have no code.
+		const withCode = messages.find((message) => message.code);
+		if (withCode) return withCode.code;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 	throw new Error(`no code reached the outbox for ${phone}`);

@@ -33,8 +33,9 @@ export async function outbox(to: string): Promise<OutboxMessage[]> {
 
 /** The latest code sent to `to`. */
 export async function latestCode(to: string): Promise<string> {
-	const [message] = await outbox(to);
-	if (!message) throw new Error(`no message to ${to} in the outbox`);
+	// The outbox also carries the clubs' own messages, which have no code.
+	const message = (await outbox(to)).find((m) => m.code);
+	if (!message) throw new Error(`no code to ${to} in the outbox`);
 	return message.code;
 }
 

@@ -57,12 +57,13 @@ describe('phone sign-in by one-time code', () => {
 		expect(replay.error).toMatchObject({ code: 'otp_expired', status: 403 });
 	});
 
-	it('the demo customer signs in with the test OTP 123456 and no message is sent', async () => {
+	it('the demo customer signs in with the test OTP 123456 and no code is sent', async () => {
 		const client = anonClient();
 		const sent = await client.auth.signInWithOtp({ phone: '+989120000001' });
 		expect(sent.error).toBeNull();
 		expect(sent.data.messageId).toBe('test-otp');
-		expect(await outbox('+989120000001')).toEqual([]);
+		// The outbox also carries the club's own messages (the demo member's draw prize): no code here.
+		expect((await outbox('+989120000001')).filter((message) => message.code)).toEqual([]);
 		const { data, error } = await client.auth.verifyOtp({
 			phone: '+989120000001',
 			token: '123456',
