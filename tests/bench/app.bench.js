@@ -5,34 +5,15 @@
  * - time to QR on a cold, offline start from the service-worker cache with 4x CPU throttling, against
  *   a static page (static/privacy.html, no script) served by the same worker (target: at most 1.5x).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { startStack } from '../../supabase/local/stack.js';
 import { cardPathSize } from './app-size.js';
+import { signInDemoCustomer, withBuiltApp } from './built-app.js';
+import { median } from './load.js';
 
 const RUNS = 7;
 const API_PORT = 28321;
 const PREVIEW_PORT = 4273;
 const BUDGET_KB = 50;
-const DEMO_PHONE = '9120000001';
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-async function waitFor(url, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		try {
-			if ((await fetch(url)).ok) return;
-		} catch {
-			// not up yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
 
 /** Milliseconds from navigation start until `done` holds in a new throttled, offline page. */
 async function coldStart(context, url, done) {
@@ -69,27 +50,15 @@ function documentPainted() {
 	});
 }
 
-async function timeToQr(env) {
-	const preview = spawn(
-		process.execPath,
-		['node_modules/vite/bin/vite.js', 'preview', '--port', String(PREVIEW_PORT), '--strictPort'],
-		{ env, stdio: 'ignore' }
-	);
+async function timeToQr(origin) {
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
 		args: ['--no-sandbox', '--disable-background-networking', '--no-first-run']
 	});
 	try {
-		const origin = `http://localhost:${PREVIEW_PORT}`;
-		await waitFor(`${origin}/`, 30_000);
 		const context = await browser.newContext({ baseURL: origin, locale: 'fa-IR' });
 		const page = await context.newPage();
-		await page.goto('/sign-in');
-		await page.getByLabel('شماره موبایل').fill(DEMO_PHONE);
-		await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
-		await page.getByLabel(/کد/).fill('123456');
-		await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
-		await page.getByTestId('member-qr').waitFor();
+		await signInDemoCustomer(page);
 		// Polls page.evaluate (which awaits): waitForFunction takes an async predicate's promise as truthy.
 		for (let ready = false; !ready; await new Promise((resolve) => setTimeout(resolve, 100))) {
 			ready = await page.evaluate(async () => {
@@ -109,27 +78,13 @@ async function timeToQr(env) {
 		return { qrMs: median(card), staticMs: median(baseline) };
 	} finally {
 		await browser.close();
-		preview.kill();
 	}
 }
 
 export default async function bench() {
-	const dataDir = mkdtempSync(join(tmpdir(), 'vafa-bench-'));
-	chmodSync(dataDir, 0o755);
-	const stack = await startStack({ apiPort: API_PORT, dataDir });
-	try {
-		const env = {
-			...process.env,
-			PUBLIC_SUPABASE_URL: stack.url,
-			PUBLIC_SUPABASE_ANON_KEY: stack.anonKey
-		};
-		const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
-			env,
-			stdio: 'ignore'
-		});
-		if (build.status !== 0) throw new Error('vite build failed');
+	return withBuiltApp({ apiPort: API_PORT, previewPort: PREVIEW_PORT }, async ({ origin }) => {
 		const { files, total } = cardPathSize();
-		const { qrMs, staticMs } = await timeToQr(env);
+		const { qrMs, staticMs } = await timeToQr(origin);
 		const report = {
 			beforeQrKb: Number((total / 1024).toFixed(1)),
 			budgetKb: BUDGET_KB,
@@ -146,8 +101,5 @@ export default async function bench() {
 		};
 		console.log(JSON.stringify(report, null, '\t'));
 		return report;
-	} finally {
-		await stack.stop();
-		rmSync(dataDir, { recursive: true, force: true });
-	}
+	});
 }

@@ -1,0 +1,68 @@
+/**
+ * For the browser benchmarks: a stack of their own, the production build against it, and
+ * `vite preview` serving that build; everything is stopped and removed afterwards.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStack } from '../../supabase/local/stack.js';
+
+/** Resolves once `url` answers 2xx, polling every 100 ms; throws after `timeoutMs`. */
+export async function waitFor(url, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		try {
+			if ((await fetch(url)).ok) return;
+		} catch {
+			// not up yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Runs `use({ origin, stack })` with the app built against a new stack on `apiPort` and served
+ * on `previewPort` (both below 32768), and returns what `use` returns.
+ */
+export async function withBuiltApp({ apiPort, previewPort }, use) {
+	const dataDir = mkdtempSync(join(tmpdir(), 'vafa-bench-'));
+	chmodSync(dataDir, 0o755);
+	const stack = await startStack({ apiPort, dataDir });
+	let preview;
+	try {
+		const env = {
+			...process.env,
+			PUBLIC_SUPABASE_URL: stack.url,
+			PUBLIC_SUPABASE_ANON_KEY: stack.anonKey
+		};
+		const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
+			env,
+			stdio: 'ignore'
+		});
+		if (build.status !== 0) throw new Error('vite build failed');
+		preview = spawn(
+			process.execPath,
+			['node_modules/vite/bin/vite.js', 'preview', '--port', String(previewPort), '--strictPort'],
+			{ env, stdio: 'ignore' }
+		);
+		const origin = `http://localhost:${previewPort}`;
+		await waitFor(`${origin}/`, 30_000);
+		return await use({ origin, stack });
+	} finally {
+		preview?.kill();
+		await stack.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
+/** Signs the demo customer (+98 912 000 0001, test code 123456) in on `page`; ends on the card. */
+export async function signInDemoCustomer(page) {
+	await page.goto('/sign-in');
+	await page.getByLabel('شماره موبایل').fill('9120000001');
+	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
+	await page.getByLabel(/کد/).fill('123456');
+	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
+	await page.getByTestId('member-qr').waitFor();
+}
