@@ -28,6 +28,23 @@ const pwa: PluginOption = process.env.VITEST
 
 export default defineConfig({
 	envPrefix: ['VITE_', 'PUBLIC_'],
+	build: {
+		rolldownOptions: {
+			output: {
+				// The modules the card screen needs before its QR, in one chunk with Svelte's runtime:
+				// fewer, larger files compress better and cost fewer requests on the way to the QR
+				// (issue 5's budget; `npm run bench -- app`).
+				codeSplitting: {
+					groups: [
+						{
+							name: 'card-core',
+							test: /src\/lib\/(card\/(cards|wallet|rotation|rotating-code|qr|qr-encode|branding)|offline\/(peek|clock|poll)|i18n\/(format|locale|browser-locale)|auth\/(auth|session)|supabase\/lazy|paraglide\/runtime)|supabase\/functions\/_shared\/qr/
+						}
+					]
+				}
+			}
+		}
+	},
 	resolve: {
 		// Modules shared with the edge functions ($shared) import Deno's `npm:zod@3`; the app takes
 		// the same package from node_modules.
