@@ -35,6 +35,7 @@ interface Fixtures {
 	approvalX: string;
 	ruleX: string;
 	posKeyX: string;
+	importX: string;
 }
 
 interface WriteCase {
@@ -585,6 +586,29 @@ const tables: TableCase[] = [
 		}
 	},
 	{
+		table: 'member_imports',
+		readAs: 'program_id',
+		select: staffAboveCashierRead(),
+		insert: {
+			what: 'record an import',
+			row: () => ({ program_id: world.x.id, file_name: 'forged.csv', rows_total: 1 }),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "rewrite club X's import report",
+				target: () => ({ id: f.importX }),
+				patch: () => ({ rows_created: 999, problems: [] }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete club X's import",
+			target: () => ({ id: f.importX }),
+			expect: nobody()
+		}
+	},
+	{
 		table: 'approvals',
 		readAs: 'program_id',
 		select: staffAboveCashierRead(),
@@ -744,8 +768,15 @@ beforeAll(async () => {
 			await world.db.query(`select public.create_pos_key($1, 'Till X') ->> 'id' as id`, [
 				world.x.id
 			])
+		).rows[0].id,
+		importX: (
+			await world.db.query(
+				`select public.begin_member_import($1, 'x.csv', 1, '[{"line": 2, "code": "VAFA_PHONE_INVALID"}]') as id`,
+				[world.x.id]
+			)
 		).rows[0].id
 	};
+	await world.db.query(`select public.begin_member_import($1, 'y.csv', 0)`, [world.y.id]);
 	await world.db.query(`select public.create_pos_key($1, 'Till Y')`, [world.y.id]);
 
 	const members = {
