@@ -357,7 +357,7 @@ begin
     when char_length(name) > 80 then 'VAFA_NAME_TOO_LONG'
     when birthday is not null and (birthday > current_date or birthday < date '1900-01-01') then 'VAFA_INVALID_BIRTHDAY'
     when member_number is not null and member_number not between 1 and 999999999999 then 'VAFA_MEMBER_NUMBER_INVALID'
-    when points not between 0 and 1000000000 then 'VAFA_INVALID_AMOUNT'
+    when points not between 0 and 1000000000 then 'VAFA_INVALID_POINTS'
   end;
   update import_rows r set problem = 'VAFA_DUPLICATE_ROW'
   where r.problem is null and exists (select 1 from import_rows o

@@ -6,7 +6,6 @@
 import {
 	CalendarDate,
 	endOfMonth,
-	endOfYear,
 	GregorianCalendar,
 	parseDate,
 	PersianCalendar,
