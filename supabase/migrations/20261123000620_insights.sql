@@ -466,8 +466,171 @@ end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Analytics: whole days in the club's timezone, from the covering indexes above.
+-- Analytics: whole days in the club's timezone. Facts that never change once a day is over (entries
+-- are append-only, a member's join time and a purchase's time and amount are fixed) are summed per
+-- club and day into private.analytics_days by refresh_analytics (a nightly job); the days after its
+-- last run, refunds (which change old purchases) and the per-member figures are read live, from the
+-- covering indexes above. So the figures are always exact, and a long period reads a few thousand
+-- rollup rows instead of every purchase and entry.
 -- ---------------------------------------------------------------------------------------------
+create index purchases_program_refunded_idx on public.purchases (program_id, occurred_at)
+  include (refunded_amount) where refunded_amount > 0;
+
+create table private.analytics_days (
+  program_id uuid not null references public.programs (id) on delete cascade,
+  day date not null,
+  new_members int not null default 0,
+  visits int not null default 0,
+  gross bigint not null default 0,
+  points_issued bigint not null default 0,
+  points_redeemed bigint not null default 0,
+  points_expired bigint not null default 0,
+  primary key (program_id, day)
+);
+
+-- The last day of each club that analytics_days holds in full.
+create table private.analytics_rollups (
+  program_id uuid primary key references public.programs (id) on delete cascade,
+  through date not null,
+  refreshed_at timestamptz not null default now()
+);
+
+/* Day by day over [p_from, p_to] of the club, straight from the base tables. */
+create function private.live_days(p_program_id uuid, p_from date, p_to date)
+returns table (day date, new_members bigint, visits bigint, gross bigint, points_issued bigint,
+  points_redeemed bigint, points_expired bigint)
+language plpgsql stable
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_tz text;
+  v_lo timestamptz;
+  v_hi timestamptz;
+begin
+  if p_from > p_to then
+    return;
+  end if;
+  select p.timezone into v_tz from public.programs p where p.id = p_program_id;
+  v_lo := p_from::timestamp at time zone v_tz;
+  v_hi := (p_to + 1)::timestamp at time zone v_tz;
+  return query
+  with joined as (
+    select (m.joined_at at time zone v_tz)::date as day, count(*) as n from public.members m
+    where m.program_id = p_program_id and m.joined_at >= v_lo and m.joined_at < v_hi
+    group by 1),
+  visits as (
+    select (p.occurred_at at time zone v_tz)::date as day, count(*) as n, sum(p.amount) as gross
+    from public.purchases p
+    where p.program_id = p_program_id and p.occurred_at >= v_lo and p.occurred_at < v_hi
+    group by 1),
+  points as (
+    select (e.created_at at time zone v_tz)::date as day,
+      coalesce(sum(e.amount) filter (where e.kind = 'earn' or (e.kind = 'adjust' and e.amount > 0)), 0) as issued,
+      coalesce(-sum(e.amount) filter (where e.kind in ('redeem', 'spend')), 0) as redeemed,
+      coalesce(-sum(e.amount) filter (where e.kind = 'expire'), 0) as expired
+    from public.ledger_entries e
+    where e.program_id = p_program_id and e.account_kind = 'points'
+      and e.created_at >= v_lo and e.created_at < v_hi
+    group by 1)
+  select d.day, coalesce(j.n, 0), coalesce(v.n, 0), coalesce(v.gross, 0)::bigint, coalesce(x.issued, 0)::bigint,
+    coalesce(x.redeemed, 0)::bigint, coalesce(x.expired, 0)::bigint
+  from (select g::date as day from generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') g) d
+  left join joined j using (day) left join visits v using (day) left join points x using (day);
+end
+$$;
+
+/* Day by day over [p_from, p_to]: from the rollup up to its last full day, live after it. */
+create function private.period_days(p_program_id uuid, p_from date, p_to date)
+returns table (day date, new_members bigint, visits bigint, gross bigint, points_issued bigint,
+  points_redeemed bigint, points_expired bigint)
+language plpgsql stable
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_through date := (select r.through from private.analytics_rollups r where r.program_id = p_program_id);
+begin
+  return query
+  select g::date, coalesce(a.new_members, 0)::bigint, coalesce(a.visits, 0)::bigint, coalesce(a.gross, 0),
+    coalesce(a.points_issued, 0), coalesce(a.points_redeemed, 0), coalesce(a.points_expired, 0)
+  from generate_series(p_from::timestamp, least(p_to, v_through)::timestamp, interval '1 day') g
+  left join private.analytics_days a on a.program_id = p_program_id and a.day = g::date
+  where v_through is not null;
+  return query
+  select * from private.live_days(p_program_id, greatest(p_from, coalesce(v_through + 1, p_from)), p_to);
+end
+$$;
+
+/* Refunds of purchases made on each day of [p_from, p_to] (refunds change old purchases, so never rolled up). */
+create function private.refunded_days(p_program_id uuid, p_from date, p_to date)
+returns table (day date, refunded bigint)
+language sql stable
+set search_path = ''
+as $$
+  select (p.occurred_at at time zone g.timezone)::date, sum(p.refunded_amount)::bigint
+  from public.programs g join public.purchases p on p.program_id = g.id
+  where g.id = p_program_id and p.refunded_amount > 0
+    and p.occurred_at >= p_from::timestamp at time zone g.timezone
+    and p.occurred_at < (p_to + 1)::timestamp at time zone g.timezone
+  group by 1
+$$;
+
+/*
+ * Rolls up every club's (or one club's) full days up to the day before yesterday in its timezone,
+ * from where its last run stopped. A scheduled job runs it nightly; safe to run any number of times.
+ */
+create function public.refresh_analytics(p_program_id uuid default null, p_now timestamptz default null)
+returns jsonb
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_now timestamptz := private.clock(p_now);
+  v_program public.programs;
+  v_from date;
+  v_through date;
+  v_days int := 0;
+  v_clubs int := 0;
+  v_count int;
+begin
+  if not private.is_trusted() then
+    perform private.fail('VAFA_FORBIDDEN', 'Only the scheduled job refreshes analytics.', '42501');
+  end if;
+  for v_program in
+    select * from public.programs p where p_program_id is null or p.id = p_program_id order by p.id
+  loop
+    -- A day is rolled up once it has been over for a whole day, so no late commit can miss it.
+    v_through := (v_now at time zone v_program.timezone)::date - 2;
+    select r.through + 1 into v_from from private.analytics_rollups r where r.program_id = v_program.id for update;
+    if v_from is null then
+      select (least(
+          (select min(m.joined_at) from public.members m where m.program_id = v_program.id),
+          (select min(p.occurred_at) from public.purchases p where p.program_id = v_program.id),
+          (select min(e.created_at) from public.ledger_entries e where e.program_id = v_program.id and e.account_kind = 'points')
+        ) at time zone v_program.timezone)::date into v_from;
+      v_from := coalesce(v_from, v_through + 1);
+    end if;
+    if v_from <= v_through then
+      insert into private.analytics_days (program_id, day, new_members, visits, gross, points_issued,
+        points_redeemed, points_expired)
+      select v_program.id, d.day, d.new_members, d.visits, d.gross, d.points_issued, d.points_redeemed, d.points_expired
+      from private.live_days(v_program.id, v_from, v_through) d
+      where d.new_members + d.visits + d.points_issued + d.points_redeemed + d.points_expired > 0
+      on conflict (program_id, day) do update set new_members = excluded.new_members,
+        visits = excluded.visits, gross = excluded.gross, points_issued = excluded.points_issued,
+        points_redeemed = excluded.points_redeemed, points_expired = excluded.points_expired;
+      get diagnostics v_count = row_count;
+      v_days := v_days + v_count;
+    end if;
+    insert into private.analytics_rollups (program_id, through, refreshed_at)
+    values (v_program.id, greatest(v_through, v_from - 1), v_now)
+    on conflict (program_id) do update set through = excluded.through, refreshed_at = excluded.refreshed_at;
+    v_clubs := v_clubs + 1;
+  end loop;
+  return jsonb_build_object('clubs', v_clubs, 'days', v_days);
+end
+$$;
 
 /*
  * The period's figures. Visits are purchases; active members made at least one, repeat members two
@@ -482,50 +645,47 @@ set search_path = ''
 as $$
 declare
   v_period record;
-  v_members record;
+  v_total bigint;
+  v_days record;
+  v_refunded bigint;
   v_visits record;
-  v_points record;
   v_balances record;
 begin
   perform private.require_staff(p_program_id, 'manager');
   select * into v_period from private.club_period(p_program_id, p_from, p_to);
-  select count(*) filter (where m.joined_at < v_period.v_to) as total,
-    count(*) filter (where m.joined_at >= v_period.v_from and m.joined_at < v_period.v_to) as new
-    into v_members
-  from public.members m where m.program_id = p_program_id;
-  select count(*) as members, coalesce(sum(s.visits), 0) as visits,
-    count(*) filter (where s.visits >= 2) as repeat, coalesce(sum(s.revenue), 0) as revenue,
+  select count(*) into v_total from public.members m
+  where m.program_id = p_program_id and m.joined_at < v_period.v_to;
+  select coalesce(sum(d.new_members), 0) as new, coalesce(sum(d.visits), 0) as visits,
+    coalesce(sum(d.gross), 0) as gross, coalesce(sum(d.points_issued), 0) as issued,
+    coalesce(sum(d.points_redeemed), 0) as redeemed, coalesce(sum(d.points_expired), 0) as expired
+    into v_days
+  from private.period_days(p_program_id, p_from, p_to) d;
+  select coalesce(sum(r.refunded), 0) into v_refunded from private.refunded_days(p_program_id, p_from, p_to) r;
+  -- Who came and how often cannot be summed per day: one pass over the period's purchases.
+  select count(*) as members, count(*) filter (where s.visits >= 2) as repeat,
     sum(extract(epoch from s.last - s.first)) filter (where s.visits >= 2) / 86400.0 as gap_days,
     sum(s.visits - 1) filter (where s.visits >= 2) as gaps
     into v_visits
   from (
-    select p.member_id, count(*) as visits, sum(p.amount - p.refunded_amount) as revenue,
-      min(p.occurred_at) as first, max(p.occurred_at) as last
+    select p.member_id, count(*) as visits, min(p.occurred_at) as first, max(p.occurred_at) as last
     from public.purchases p
     where p.program_id = p_program_id and p.occurred_at >= v_period.v_from and p.occurred_at < v_period.v_to
     group by p.member_id
   ) s;
-  select coalesce(sum(e.amount) filter (where e.kind = 'earn' or (e.kind = 'adjust' and e.amount > 0)), 0) as issued,
-    coalesce(-sum(e.amount) filter (where e.kind in ('redeem', 'spend')), 0) as redeemed,
-    coalesce(-sum(e.amount) filter (where e.kind = 'expire'), 0) as expired
-    into v_points
-  from public.ledger_entries e
-  where e.program_id = p_program_id and e.account_kind = 'points'
-    and e.created_at >= v_period.v_from and e.created_at < v_period.v_to;
   select coalesce(sum(a.balance) filter (where a.kind = 'points'), 0) as points,
     coalesce(sum(a.balance) filter (where a.kind = 'wallet'), 0) as wallet
     into v_balances
   from public.accounts a where a.program_id = p_program_id;
   return jsonb_build_object(
     'from', p_from, 'to', p_to,
-    'members_total', v_members.total, 'members_new', v_members.new,
+    'members_total', v_total, 'members_new', v_days.new,
     'members_active', v_visits.members, 'members_repeat', v_visits.repeat,
     'repeat_rate', case when v_visits.members > 0 then round(v_visits.repeat::numeric / v_visits.members, 4) end,
-    'visits', v_visits.visits,
+    'visits', v_days.visits,
     'avg_days_between_visits', case when v_visits.gaps > 0 then round(v_visits.gap_days / v_visits.gaps, 2) end,
-    'revenue', v_visits.revenue,
-    'points_issued', v_points.issued, 'points_redeemed', v_points.redeemed, 'points_expired', v_points.expired,
-    'redemption_rate', case when v_points.issued > 0 then round(v_points.redeemed::numeric / v_points.issued, 4) end,
+    'revenue', v_days.gross - v_refunded,
+    'points_issued', v_days.issued, 'points_redeemed', v_days.redeemed, 'points_expired', v_days.expired,
+    'redemption_rate', case when v_days.issued > 0 then round(v_days.redeemed::numeric / v_days.issued, 4) end,
     'points_outstanding', v_balances.points, 'wallet_outstanding', v_balances.wallet
   );
 end
@@ -536,35 +696,14 @@ create function public.analytics_series(p_program_id uuid, p_from date, p_to dat
 language plpgsql stable security definer
 set search_path = ''
 as $$
-declare
-  v_period record;
-  v_tz text;
 begin
   perform private.require_staff(p_program_id, 'manager');
-  select * into v_period from private.club_period(p_program_id, p_from, p_to);
-  select p.timezone into v_tz from public.programs p where p.id = p_program_id;
+  perform private.club_period(p_program_id, p_from, p_to);
   return (
-    with days as (select d::date as day from generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') d),
-    joined as (
-      select (m.joined_at at time zone v_tz)::date as day, count(*) as n from public.members m
-      where m.program_id = p_program_id and m.joined_at >= v_period.v_from and m.joined_at < v_period.v_to
-      group by 1),
-    visits as (
-      select (p.occurred_at at time zone v_tz)::date as day, count(*) as n, sum(p.amount - p.refunded_amount) as revenue
-      from public.purchases p
-      where p.program_id = p_program_id and p.occurred_at >= v_period.v_from and p.occurred_at < v_period.v_to
-      group by 1),
-    points as (
-      select (e.created_at at time zone v_tz)::date as day,
-        coalesce(sum(e.amount) filter (where e.kind = 'earn' or (e.kind = 'adjust' and e.amount > 0)), 0) as issued,
-        coalesce(-sum(e.amount) filter (where e.kind in ('redeem', 'spend')), 0) as redeemed
-      from public.ledger_entries e
-      where e.program_id = p_program_id and e.account_kind = 'points'
-        and e.created_at >= v_period.v_from and e.created_at < v_period.v_to
-      group by 1)
-    select jsonb_agg(jsonb_build_array(d.day, coalesce(j.n, 0), coalesce(v.n, 0), coalesce(v.revenue, 0),
-        coalesce(p.issued, 0), coalesce(p.redeemed, 0)) order by d.day)
-    from days d left join joined j using (day) left join visits v using (day) left join points p using (day)
+    select jsonb_agg(jsonb_build_array(d.day, d.new_members, d.visits, d.gross - coalesce(r.refunded, 0),
+        d.points_issued, d.points_redeemed) order by d.day)
+    from private.period_days(p_program_id, p_from, p_to) d
+    left join private.refunded_days(p_program_id, p_from, p_to) r using (day)
   );
 end
 $$;
@@ -599,8 +738,13 @@ $$;
 
 -- Grants: nothing for anon; the app's functions for signed-in users (they check the role inside).
 revoke execute on function private.ascii_digits(text), private.club_dialling_code(public.programs),
-  private.member_card_json(public.members), private.club_period(uuid, date, date)
+  private.member_card_json(public.members), private.club_period(uuid, date, date),
+  private.live_days(uuid, date, date), private.period_days(uuid, date, date), private.refunded_days(uuid, date, date)
   from public, anon, authenticated;
+revoke all on private.analytics_days, private.analytics_rollups from public, anon, authenticated, service_role;
+-- The nightly job; the service role only.
+revoke execute on function public.refresh_analytics(uuid, timestamptz) from public, anon, authenticated;
+grant execute on function public.refresh_analytics(uuid, timestamptz) to service_role;
 revoke execute on function public.search_members(uuid, text, bigint, int), public.member_profile(uuid),
   public.member_history(uuid, timestamptz, bigint, int), public.pending_approvals(uuid),
   public.export_members(uuid, bigint, int), public.begin_member_import(uuid, text, int, jsonb),

@@ -3,9 +3,10 @@
  * and 20M ledger entries generated in SQL through the real tables, with every index, constraint,
  * foreign key and trigger in place (nothing disabled). See ledger-scale.bench.js for its shape.
  *
- * `VAFA_BENCH_SCALE=0.1` makes a tenth of it. `VAFA_BENCH_DATA_DIR=/some/dir` keeps the generated
- * database there and reuses it on the next run at the same scale (the generation takes about 50
- * minutes of CPU at full scale); without it the data lives in a temporary folder removed at the end.
+ * `VAFA_BENCH_SCALE=0.1` makes a tenth of it; `VAFA_BENCH_CLUBS=10` spreads it over 10 clubs instead
+ * of 100. `VAFA_BENCH_DATA_DIR=/some/dir` keeps the generated database there and reuses it on the
+ * next run of the same shape (the generation takes about 50 minutes of CPU at full scale); without
+ * it the data lives in a temporary folder removed at the end.
  */
 import {
 	chmodSync,
@@ -25,7 +26,8 @@ import { startStack } from '../../supabase/local/stack.js';
 export const SCALE = Number(process.env.VAFA_BENCH_SCALE ?? 1);
 export const MEMBERS = Math.round(1_000_000 * SCALE);
 export const ENTRIES = Math.round(20_000_000 * SCALE);
-export const CLUBS = 100;
+// Fewer clubs at a smaller scale keep each club as large as at full scale (10,000 members).
+export const CLUBS = Number(process.env.VAFA_BENCH_CLUBS ?? 100);
 const BATCHES = 20;
 
 export const gb = (bytes) => `${(bytes / 1024 ** 3).toFixed(2)} GB`;
@@ -225,7 +227,10 @@ export async function openScaleData({ port, progress }) {
 	const kept = process.env.VAFA_BENCH_DATA_DIR;
 	const marker = kept && join(kept, 'vafa-scale.json');
 	const reuse =
-		marker && existsSync(marker) && JSON.parse(readFileSync(marker, 'utf8')).scale === SCALE;
+		marker &&
+		existsSync(marker) &&
+		JSON.parse(readFileSync(marker, 'utf8')).scale === SCALE &&
+		JSON.parse(readFileSync(marker, 'utf8')).clubs === CLUBS;
 	let dataDir;
 	if (kept) {
 		if (!reuse) rmSync(kept, { recursive: true, force: true });
@@ -263,7 +268,11 @@ export async function openScaleData({ port, progress }) {
 			await generate(stack.dbUrl, progress);
 			generationMs = performance.now() - started;
 			progress('generation done');
-			if (marker) writeFileSync(marker, JSON.stringify({ scale: SCALE, generatedAt: new Date() }));
+			if (marker)
+				writeFileSync(
+					marker,
+					JSON.stringify({ scale: SCALE, clubs: CLUBS, generatedAt: new Date() })
+				);
 		}
 		return { stack, generationMs, close: () => close(stack) };
 	} catch (error) {

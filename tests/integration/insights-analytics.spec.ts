@@ -217,6 +217,50 @@ describe('the series', () => {
 	});
 });
 
+describe('with the nightly rollup', () => {
+	it('gives the same figures from the rollup as live, and a later refund still counts', async () => {
+		const live = {
+			march: await analytics.summary(manager, world.x.id, MARCH),
+			recent: await analytics.summary(manager, world.x.id, recent),
+			series: await analytics.series(manager, world.x.id, { from: '2026-02-01', to: recent.to })
+		};
+		// Rolled up to 13 April: March comes from the rollup, April half from it and half live.
+		const { rows } = await world.db.query(
+			`select public.refresh_analytics($1, '2026-04-15T12:00:00Z') as r`,
+			[world.x.id]
+		);
+		expect(rows[0].r).toMatchObject({ clubs: 1 });
+		const { rows: days } = await world.db.query(
+			`select count(*)::int as n, max(day)::text as last from private.analytics_days where program_id = $1`,
+			[world.x.id]
+		);
+		expect(days[0]).toEqual({ n: expect.any(Number), last: '2026-04-01' });
+		expect(await analytics.summary(manager, world.x.id, MARCH)).toEqual(live.march);
+		expect(await analytics.summary(manager, world.x.id, recent)).toEqual(live.recent);
+		expect(
+			await analytics.series(manager, world.x.id, { from: '2026-02-01', to: recent.to })
+		).toEqual(live.series);
+		// Running it again adds nothing; a refund of a March purchase after the rollup still counts.
+		await world.db.query(`select public.refresh_analytics($1, '2026-04-15T12:00:00Z')`, [
+			world.x.id
+		]);
+		const { rows: purchase } = await world.db.query(
+			`select id from public.purchases where member_id = $1 and occurred_at = '2026-03-10T09:00:00Z'`,
+			[world.a.memberId]
+		);
+		await world.db.query(`select public.refund_purchase($1, 7000, $2)`, [
+			purchase[0].id,
+			world.key()
+		]);
+		const after = await analytics.summary(manager, world.x.id, MARCH);
+		expect(after.revenue).toBe(live.march.revenue - 7000);
+		expect(after).toEqual(await independent(world.x.id, MARCH));
+		expect(await analytics.summary(manager, world.x.id, recent)).toEqual(
+			await independent(world.x.id, recent)
+		);
+	});
+});
+
 describe('the top rewards', () => {
 	it('ranks the rewards redeemed in the period', async () => {
 		expect(await analytics.topRewards(manager, world.x.id, recent)).toEqual([

@@ -44,6 +44,21 @@ async function newImport(): Promise<string> {
 
 const cases: FunctionCase[] = [
 	{
+		fn: 'refresh_analytics',
+		args: () => ({ p_program_id: world.x.id }),
+		expect: {
+			...everyone<Call>('VAFA_FORBIDDEN'),
+			anon: 'no privilege',
+			'customer A': 'no privilege',
+			'customer B': 'no privilege',
+			'the cashier of X': 'no privilege',
+			'the manager of X': 'no privilege',
+			'the owner of X': 'no privilege',
+			'the owner of Y': 'no privilege',
+			'the service role': 'allowed'
+		}
+	},
+	{
 		fn: 'search_members',
 		args: () => ({ p_program_id: world.x.id, p_query: 'A' }),
 		expect: managersOfX()
