@@ -1,5 +1,5 @@
 -- Wires referrals and draws (20261123000750) to the messaging outbox (20261123000700), and
--- schedules draws with the other jobs.
+-- schedules draws and the analytics rollup (20261123000620) with the other jobs.
 
 /*
  * The template a notice is sent with: its name with `_` for `.` (`lottery.won` → `lottery_won`), as
@@ -82,3 +82,8 @@ begin
   return v_out;
 end
 $$;
+
+-- The nightly analytics rollup (20261123000620) with the other jobs: 00:30 UTC, after Tehran's and
+-- Jerusalem's midnights.
+insert into private.jobs (name, schedule, kind, target)
+values ('analytics', '30 0 * * *', 'rpc', 'refresh_analytics');

@@ -97,3 +97,12 @@ describe('the draws job', () => {
 		]);
 	});
 });
+
+describe('the analytics job', () => {
+	it('rolls the finished days up nightly with the other scheduled jobs', async () => {
+		const { rows } = await world().db.query(
+			`select schedule, kind, target from private.jobs where name = 'analytics'`
+		);
+		expect(rows).toEqual([{ schedule: '30 0 * * *', kind: 'rpc', target: 'refresh_analytics' }]);
+	});
+});

@@ -43,6 +43,7 @@ interface Fixtures {
 	lotteryEntryA: number;
 	surveyX: string;
 	responseA: string;
+	importX: string;
 }
 
 interface WriteCase {
@@ -593,6 +594,29 @@ const tables: TableCase[] = [
 		}
 	},
 	{
+		table: 'member_imports',
+		readAs: 'program_id',
+		select: staffAboveCashierRead(),
+		insert: {
+			what: 'record an import',
+			row: () => ({ program_id: world.x.id, file_name: 'forged.csv', rows_total: 1 }),
+			expect: nobody()
+		},
+		update: [
+			{
+				what: "rewrite club X's import report",
+				target: () => ({ id: f.importX }),
+				patch: () => ({ rows_created: 999, problems: [] }),
+				expect: nobody()
+			}
+		],
+		delete: {
+			what: "delete club X's import",
+			target: () => ({ id: f.importX }),
+			expect: nobody()
+		}
+	},
+	{
 		table: 'approvals',
 		readAs: 'program_id',
 		select: staffAboveCashierRead(),
@@ -998,8 +1022,15 @@ beforeAll(async () => {
 		lotteryX: '',
 		lotteryEntryA: 0,
 		surveyX: '',
-		responseA: ''
+		responseA: '',
+		importX: (
+			await world.db.query(
+				`select public.begin_member_import($1, 'x.csv', 1, '[{"line": 2, "code": "VAFA_PHONE_INVALID"}]') as id`,
+				[world.x.id]
+			)
+		).rows[0].id
 	};
+	await world.db.query(`select public.begin_member_import($1, 'y.csv', 0)`, [world.y.id]);
 	await world.db.query(`select public.create_pos_key($1, 'Till Y')`, [world.y.id]);
 	Object.assign(f, await engagementFixtures(purchaseY));
 

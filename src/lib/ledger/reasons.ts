@@ -31,7 +31,8 @@ const REASONS: Record<string, (params: Params, locale: Locale) => string> = {
 	'purchase.refunded.points': () => m.reason_purchase_refunded_points(),
 	'purchase.refunded.wallet': () => m.reason_purchase_refunded_wallet(),
 	'points.expired': () => m.reason_points_expired(),
-	'manual.adjustment': (p) => m.reason_manual_adjustment({ reason: text(p.reason) })
+	'manual.adjustment': (p) => m.reason_manual_adjustment({ reason: text(p.reason) }),
+	'import.opening_balance': () => m.insights_reason_import_opening()
 };
 
 /** Why an entry moved the balance, in the current locale ("explain my points"). */

@@ -1,0 +1,2 @@
+export { default as BarChart } from './BarChart.svelte';
+export type { Datum } from './types';
