@@ -7,7 +7,7 @@
  */
 import { chromium } from '@playwright/test';
 import { cardPathSize } from './app-size.js';
-import { signInDemoCustomer, withBuiltApp } from './built-app.js';
+import { signInDemoCustomer, withBuiltApp } from '../built-app.js';
 import { median } from './load.js';
 
 const RUNS = 7;
@@ -82,24 +82,27 @@ async function timeToQr(origin) {
 }
 
 export default async function bench() {
-	return withBuiltApp({ apiPort: API_PORT, previewPort: PREVIEW_PORT }, async ({ origin }) => {
-		const { files, total } = cardPathSize();
-		const { qrMs, staticMs } = await timeToQr(origin);
-		const report = {
-			beforeQrKb: Number((total / 1024).toFixed(1)),
-			budgetKb: BUDGET_KB,
-			supabaseOnPath: files.some((f) => f.supabase),
-			offlineColdStart4xCpu: {
-				qrMs: Math.round(qrMs),
-				staticMs: Math.round(staticMs),
-				ratio: Number((qrMs / staticMs).toFixed(2)),
-				target: 1.5
-			},
-			files: files
-				.sort((a, b) => b.gzip - a.gzip)
-				.map((f) => `${f.file} ${(f.gzip / 1024).toFixed(1)} KB`)
-		};
-		console.log(JSON.stringify(report, null, '\t'));
-		return report;
-	});
+	return withBuiltApp(
+		{ apiPort: API_PORT, previewPort: PREVIEW_PORT, quiet: true },
+		async ({ origin }) => {
+			const { files, total } = cardPathSize();
+			const { qrMs, staticMs } = await timeToQr(origin);
+			const report = {
+				beforeQrKb: Number((total / 1024).toFixed(1)),
+				budgetKb: BUDGET_KB,
+				supabaseOnPath: files.some((f) => f.supabase),
+				offlineColdStart4xCpu: {
+					qrMs: Math.round(qrMs),
+					staticMs: Math.round(staticMs),
+					ratio: Number((qrMs / staticMs).toFixed(2)),
+					target: 1.5
+				},
+				files: files
+					.sort((a, b) => b.gzip - a.gzip)
+					.map((f) => `${f.file} ${(f.gzip / 1024).toFixed(1)} KB`)
+			};
+			console.log(JSON.stringify(report, null, '\t'));
+			return report;
+		}
+	);
 }

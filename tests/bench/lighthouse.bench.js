@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { signInDemoCustomer, withBuiltApp } from './built-app.js';
+import { signInDemoCustomer, withBuiltApp } from '../built-app.js';
 import { median } from './load.js';
 
 const RUNS = 3;

@@ -10,7 +10,7 @@
  * neighbouring step as well. No number or typed code: those follow with the app.
  */
 import { decodeSecret } from '$shared/qr';
-import { peek, peekOne } from '$lib/offline/peek';
+import { peekStores, result } from '$lib/offline/peek';
 import type { CachedCard, CardSecret, Stamp } from '$lib/offline/types';
 import { qrShape } from '../qr';
 import { codesAt } from '../rotation';
@@ -20,18 +20,22 @@ const STYLE = `#${EARLY_CARD_ID}{position:fixed;inset:0;z-index:50;display:grid;
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The first card of the last cached wallet (as the wallet orders them) and its secret, or null. */
-async function cachedCard(): Promise<{ card: CachedCard; secret: string } | null> {
-	const stamp = await peekOne<Stamp>('stamps', 'cards');
-	if (!stamp) return null;
-	const [cards, secrets] = await Promise.all([
-		peek<CachedCard, Stamp>('cards', 'userId', stamp.userId, { store: 'stamps', key: 'cards' }),
-		peek<CardSecret, Stamp>('secrets', 'userId', stamp.userId, { store: 'stamps', key: 'cards' })
-	]);
-	if (!cards || !secrets) return null;
-	const card = cards.rows.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt))[0];
-	const secret = card && secrets.rows.find((row) => row.memberId === card.id)?.secret;
-	return card && secret ? { card, secret } : null;
+/**
+ * The first card of the last cached wallet (as the wallet orders them) and its secret, or null.
+ * One open and one transaction: this runs on every navigation to the card, inside the page's budget.
+ */
+function cachedCard(): Promise<{ card: CachedCard; secret: string } | null> {
+	return peekStores(['stamps', 'cards', 'secrets'], async (tx) => {
+		const stamp = (await result(tx.objectStore('stamps').get('cards'))) as Stamp | undefined;
+		if (!stamp) return null;
+		const [cards, secrets] = (await Promise.all([
+			result(tx.objectStore('cards').index('userId').getAll(stamp.userId)),
+			result(tx.objectStore('secrets').index('userId').getAll(stamp.userId))
+		])) as [CachedCard[], CardSecret[]];
+		const card = cards.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt))[0];
+		const secret = card && secrets.find((row) => row.memberId === card.id)?.secret;
+		return card && secret ? { card, secret } : null;
+	});
 }
 
 /**

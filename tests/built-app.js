@@ -1,12 +1,12 @@
 /**
- * For the browser benchmarks: a stack of their own, the production build against it, and
- * `vite preview` serving that build; everything is stopped and removed afterwards.
+ * For the end-to-end tests and the browser benchmarks: a stack of their own in a new folder, the
+ * production build against it, and `vite preview` serving that build.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStack } from '../../supabase/local/stack.js';
+import { startStack } from '../supabase/local/stack.js';
 
 /** Resolves once `url` answers 2xx, polling every 100 ms; throws after `timeoutMs`. */
 export async function waitFor(url, timeoutMs) {
@@ -23,14 +23,24 @@ export async function waitFor(url, timeoutMs) {
 }
 
 /**
- * Runs `use({ origin, stack })` with the app built against a new stack on `apiPort` and served
- * on `previewPort` (both below 32768), and returns what `use` returns.
+ * Starts a stack on `apiPort`, builds the app against it and serves the build on `previewPort`
+ * (both below 32768); `quiet` hides the build's output. `stop()` ends both and removes the stack's
+ * folder; a failed start cleans up after itself.
  */
-export async function withBuiltApp({ apiPort, previewPort }, use) {
-	const dataDir = mkdtempSync(join(tmpdir(), 'vafa-bench-'));
+export async function startBuiltApp({ apiPort, previewPort, quiet = false }) {
+	const dataDir = mkdtempSync(join(tmpdir(), 'vafa-app-'));
+	// Postgres runs as its own user when we are root, so it must be able to enter the folder.
 	chmodSync(dataDir, 0o755);
-	const stack = await startStack({ apiPort, dataDir });
+	const stack = await startStack({ apiPort, dataDir }).catch((error) => {
+		rmSync(dataDir, { recursive: true, force: true });
+		throw error;
+	});
 	let preview;
+	const stop = async () => {
+		preview?.kill();
+		await stack.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	};
 	try {
 		const env = {
 			...process.env,
@@ -39,7 +49,7 @@ export async function withBuiltApp({ apiPort, previewPort }, use) {
 		};
 		const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
 			env,
-			stdio: 'ignore'
+			stdio: quiet ? 'ignore' : 'inherit'
 		});
 		if (build.status !== 0) throw new Error('vite build failed');
 		preview = spawn(
@@ -49,11 +59,20 @@ export async function withBuiltApp({ apiPort, previewPort }, use) {
 		);
 		const origin = `http://localhost:${previewPort}`;
 		await waitFor(`${origin}/`, 30_000);
-		return await use({ origin, stack });
+		return { origin, stack, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+/** Runs `use({ origin, stack })` with a built app (see startBuiltApp), then stops it. */
+export async function withBuiltApp(ports, use) {
+	const app = await startBuiltApp(ports);
+	try {
+		return await use(app);
 	} finally {
-		preview?.kill();
-		await stack.stop();
-		rmSync(dataDir, { recursive: true, force: true });
+		await app.stop();
 	}
 }
 
