@@ -1,4 +1,4 @@
-import { decodeSecret } from '$shared/qr';
+import { decodeSecret } from '$shared/qr-draw';
 
 /**
  * A card secret's fingerprint as `my_card_fingerprints()` computes it on the server: the first 8

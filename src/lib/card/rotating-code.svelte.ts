@@ -1,4 +1,4 @@
-import { decodeSecret } from '$shared/qr';
+import { decodeSecret } from '$shared/qr-draw';
 import { codesAt, msToNextStep, stepOf } from './rotation';
 
 /** A card's rotating QR payload and typed code, redrawn at every 30 s step from the kept secret. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { msToNextStep, secondsLeft, stepOf, stepProgress } from './rotation';
-import { stepAt } from '$shared/qr';
+import { stepAt } from '$shared/qr-draw';
 
 describe('QR step scheduling', () => {
 	it('agrees with the server on the step of any instant', () => {

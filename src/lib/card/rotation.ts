@@ -1,6 +1,6 @@
-import { cardPayload, fallbackCode } from '$shared/qr';
+import { cardPayload, fallbackCode } from '$shared/qr-draw';
 
-/** When the rotating QR must be redrawn: pure arithmetic on the 30 s TOTP steps of `$shared/qr`. */
+/** When the rotating QR must be redrawn: pure arithmetic on the 30 s TOTP steps of `$shared/qr-draw`. */
 
 export const STEP_MS = 30_000;
 

@@ -9,7 +9,7 @@
  * code. It does not rotate: the app replaces it within a second, and the checkout accepts the
  * neighbouring step as well. No number or typed code: those follow with the app.
  */
-import { decodeSecret } from '$shared/qr';
+import { decodeSecret } from '$shared/qr-draw';
 import { peekStores, result } from '$lib/offline/peek';
 import type { CachedCard, CardSecret, Stamp } from '$lib/offline/types';
 import { qrShape } from '../qr';
