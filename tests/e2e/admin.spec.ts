@@ -3,12 +3,12 @@
  * catalogue, the rules preview shows the figure the rules engine computes, and every admin screen
  * is axe-clean in Persian and English, mirrored right to left in Persian.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { evaluate } from '../../supabase/functions/_shared/rules/engine.ts';
 import type { RuleSet, RuleSetInput } from '../../supabase/functions/_shared/rules/schema.ts';
-import { axeViolations, codeFromOutbox, freshPhone } from './helpers';
+import { axeViolations, codeFromOutbox, freshPhone, signInSeeded } from './helpers';
 
 const OWNER = '+989120000003';
 const CUSTOMER = '+989120000001';
@@ -18,31 +18,6 @@ const toPersianDigits = (text: string) => text.replace(/\d/g, (d) => PERSIAN_DIG
 const toPersian = (n: number) => toPersianDigits(String(n));
 
 test.use({ viewport: { width: 1280, height: 900 } });
-
-/**
- * Signs a seeded user in through the app's form with the stack's test code. A phone may ask for a
- * code once every 5 s (config.toml), so a refused request is repeated after that interval.
- */
-async function signIn(page: Page, phone: string) {
-	await page.goto('/sign-in');
-	await page.getByLabel('شماره موبایل').fill(phone);
-	for (let attempt = 0; ; attempt++) {
-		await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
-		const asked = await page
-			.getByLabel(/کد/)
-			.waitFor({ timeout: 3000 })
-			.then(
-				() => true,
-				() => false
-			);
-		if (asked) break;
-		if (attempt === 3) throw new Error(`no code could be requested for ${phone}`);
-		await page.waitForTimeout(5500);
-	}
-	await page.getByLabel(/کد/).fill('123456');
-	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
-	await expect(page).not.toHaveURL(/sign-in/);
-}
 
 /** Reads through PostgREST with the service role, as a check independent of the app. */
 async function serviceGet<T>(path: string): Promise<T> {
@@ -59,7 +34,7 @@ test('the owner creates a reward and the customer then sees it in the catalogue'
 }) => {
 	const name = `چای ماسالا ${Math.floor(Math.random() * 1e6)}`;
 	const owner = await browser.newPage();
-	await signIn(owner, OWNER);
+	await signInSeeded(owner, OWNER);
 	await owner.goto('/staff/cafe-vafa/rewards');
 	await owner.getByRole('button', { name: 'جایزهٔ تازه' }).click();
 	const form = owner.getByTestId('reward-form');
@@ -83,7 +58,7 @@ test('the owner creates a reward and the customer then sees it in the catalogue'
 	expect(stored).toEqual({ points_cost: 60, stock: 20, active: true });
 
 	const customer = await browser.newPage();
-	await signIn(customer, CUSTOMER);
+	await signInSeeded(customer, CUSTOMER);
 	await customer.getByRole('link', { name: 'جایزه‌ها' }).first().click();
 	const reward = customer.getByTestId('reward').filter({ hasText: name });
 	await expect(reward).toBeVisible();
@@ -95,7 +70,7 @@ test('the owner creates a reward and the customer then sees it in the catalogue'
 test('the rules preview shows the figure the rules engine computes for a Silver member at Nowruz', async ({
 	page
 }) => {
-	await signIn(page, OWNER);
+	await signInSeeded(page, OWNER);
 	await page.goto('/staff/cafe-vafa/rules');
 	const preview = page.getByTestId('rules-preview');
 	await preview.getByLabel('مبلغ خرید (تومان)').fill('۵۰۰۰۰۰');
@@ -174,7 +149,7 @@ test('the rules preview shows the figure the rules engine computes for a Silver 
 test('every admin screen is axe-clean in Persian and English, mirrors right to left in Persian, and the poster’s QR opens the join link', async ({
 	page
 }) => {
-	await signIn(page, OWNER);
+	await signInSeeded(page, OWNER);
 	for (const locale of ['fa', 'en'] as const) {
 		if (locale === 'en') await page.getByLabel(/زبان|Language/).selectOption('en');
 		for (const section of SECTIONS) {
@@ -232,7 +207,7 @@ test('the owner invites a new cashier by phone, who is on the staff on first sig
 }) => {
 	const phone = freshPhone();
 	const owner = await browser.newPage();
-	await signIn(owner, OWNER);
+	await signInSeeded(owner, OWNER);
 	await owner.goto('/staff/cafe-vafa/staff');
 	const form = owner.getByTestId('invite-form');
 	// Typed as a person in Iran would: Persian digits, the local 0 prefix.

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axeViolations } from './helpers';
+import { axeViolations, signInSeeded } from './helpers';
 
 /** axe finds nothing on the current screen in Persian, then in English; back to Persian after. */
 async function axeCleanInFaAndEn(page: Page, ready: () => Promise<void>) {
@@ -19,13 +19,7 @@ async function axeCleanInFaAndEn(page: Page, ready: () => Promise<void>) {
 test('the owner opens a draw, sees a past draw’s winners, and edits a survey and reads its results', async ({
 	page
 }) => {
-	// The seeded owner signs in with the stack's fixed test code.
-	await page.goto('/sign-in');
-	await page.getByLabel('شماره موبایل').fill('+989120000003');
-	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
-	await page.getByLabel(/کد/).fill('123456');
-	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
-	await page.waitForURL(/\/card/);
+	await signInSeeded(page, '+989120000003');
 	await page.goto('/staff/cafe-vafa/engagement');
 	await page.getByRole('link', { name: /قرعه‌کشی‌ها/ }).click();
 	const list = page.getByTestId('admin-lotteries');

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { axeViolations, createMember, freshPhone, signInThroughApp } from './helpers';
+import { expect, test } from '@playwright/test';
+import { axeViolations, createMember, freshPhone, signInSeeded, signInThroughApp } from './helpers';
 
 const stackUrl = () => process.env.VAFA_STACK_URL as string;
 const serviceKey = () => process.env.VAFA_SERVICE_ROLE_KEY as string;
@@ -23,16 +23,6 @@ async function lastSeen(memberNumber: number, days: number) {
 	if (!response.ok) throw new Error(`could not age the member: ${await response.text()}`);
 }
 
-/** Signs a seeded staff member in with the stack's test code. */
-async function signInAsStaff(page: Page, phone: string) {
-	await page.goto('/sign-in');
-	await page.getByLabel('شماره موبایل').fill(phone);
-	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
-	await page.getByLabel(/کد/).fill('123456');
-	await page.getByRole('button', { name: /ورود|تأیید|تایید/ }).click();
-	await page.waitForURL(/\/card|\/profile|\/staff/);
-}
-
 test('a manager sends a win-back campaign that holds nobody back, the lapsed member reads it in the inbox, and both screens are axe-clean in Persian and English', async ({
 	page
 }) => {
@@ -41,7 +31,7 @@ test('a manager sends a win-back campaign that holds nobody back, the lapsed mem
 	await createMember(phone, memberNumber);
 	await lastSeen(memberNumber, 400);
 
-	await signInAsStaff(page, '+989120000003');
+	await signInSeeded(page, '+989120000003');
 	await page.goto('/staff/cafe-vafa/engagement/campaigns');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('کمپین‌های بازگشت مشتری');
 	await expect(page.getByTestId('campaign-list')).toContainText('بازگشت مشتریان ۴۵ روزه');
@@ -115,7 +105,7 @@ test('a customer opts out of SMS for a club and the choice is kept', async ({ pa
 test('an owner edits a template, reads the outbox and sets birthday gifts; both screens are axe-clean in Persian and English', async ({
 	page
 }) => {
-	await signInAsStaff(page, '+989120000003');
+	await signInSeeded(page, '+989120000003');
 	await page.goto('/staff/cafe-vafa/engagement/messages');
 	await expect(page.getByTestId('template-list')).toContainText('winback');
 	await expect(page.getByTestId('outbox')).toBeVisible();
