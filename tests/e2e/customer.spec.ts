@@ -12,6 +12,7 @@ import {
 	sessionOnAnotherDevice,
 	signInThroughApp
 } from './helpers';
+import { CARD_PATH_BUDGET_BYTES, cardPathSize } from '../app-size.js';
 
 /** A new member of cafe-vafa signed in on the card screen, with its QR drawn. */
 async function newMemberOnCard(page: Page) {
@@ -261,4 +262,15 @@ test('a card taken over by another device says so instead of showing refused cod
 	await expect(page.getByTestId('member-qr')).toBeVisible();
 	await expect(page.getByTestId('qr-stale')).toHaveCount(0);
 	expect((await checkout(await scanQr(page), 10_000_000)).status).toBe(200);
+});
+
+test('the JavaScript before the card’s QR stays within 50 KB gzip, without supabase-js', () => {
+	// The build global.setup made and the preview serves.
+	const { files, total } = cardPathSize();
+	const listing = files.map((f) => `${f.file} ${f.gzip} B`).join('\n');
+	expect(
+		files.filter((f) => f.supabase),
+		listing
+	).toEqual([]);
+	expect(total, listing).toBeLessThanOrEqual(CARD_PATH_BUDGET_BYTES);
 });

@@ -168,6 +168,71 @@ describe('tiers', () => {
 	});
 });
 
+describe('tiers climb', () => {
+	const thresholds = async () =>
+		(
+			await world.db.query(
+				'select rank, threshold::int from public.tiers where program_id = $1 order by rank',
+				[world.x.id]
+			)
+		).rows;
+
+	it('refuses a level at or below the one beneath it, or at or above the one over it, with VAFA_TIER_ORDER', async () => {
+		const before = await thresholds();
+		const silver = before.find((t) => t.rank === 1).threshold;
+		const gold = before.find((t) => t.rank === 2).threshold;
+		for (const [id, threshold] of [
+			[world.x.tiers.gold, silver],
+			[world.x.tiers.gold, silver - 1],
+			[world.x.tiers.silver, gold]
+		] as const) {
+			const { error } = await world.x.manager.client
+				.from('tiers')
+				.update({ threshold })
+				.eq('id', id);
+			expect(error).toMatchObject({ code: '23514', message: 'VAFA_TIER_ORDER' });
+			expect(error?.details).toMatch(/needs more points than level/);
+		}
+		const added = await world.x.owner.client
+			.from('tiers')
+			.insert({ program_id: world.x.id, rank: 3, name: 'Platinum', threshold: gold });
+		expect(added.error).toMatchObject({ code: '23514', message: 'VAFA_TIER_ORDER' });
+		expect(await thresholds()).toEqual(before);
+	});
+
+	it('two managers saving two levels at once cannot cross them between them', async () => {
+		const before = await thresholds();
+		const silver = before.find((t) => t.rank === 1).threshold;
+		const gold = before.find((t) => t.rank === 2).threshold;
+		// Each is fine alone (silver up to just below gold, gold down to just above silver); together
+		// they would cross, so one of them must be refused.
+		const [up, down] = await Promise.all([
+			world.x.manager.client
+				.from('tiers')
+				.update({ threshold: gold - 1 })
+				.eq('id', world.x.tiers.silver),
+			world.x.owner.client
+				.from('tiers')
+				.update({ threshold: silver + 1 })
+				.eq('id', world.x.tiers.gold)
+		]);
+		expect([up.error, down.error].filter(Boolean)).toEqual([
+			expect.objectContaining({ message: 'VAFA_TIER_ORDER' })
+		]);
+		const after = await thresholds();
+		expect(after[1].threshold).toBeLessThan(after[2].threshold);
+		// Put back whichever moved.
+		await world.db.query('update public.tiers set threshold = $2 where id = $1', [
+			world.x.tiers.silver,
+			silver
+		]);
+		await world.db.query('update public.tiers set threshold = $2 where id = $1', [
+			world.x.tiers.gold,
+			gold
+		]);
+	});
+});
+
 describe('earning rule versions are never rewritten', () => {
 	async function stored() {
 		const { rows } = await world.db.query(
@@ -218,23 +283,22 @@ describe('earning rule versions are never rewritten', () => {
 		expect(await stored()).toEqual(before);
 	});
 
-	it('a new version takes effect from now or later, never before, and names who saved it', async () => {
-		const past = await world.x.manager.client.from('earning_rules').insert({
-			program_id: world.x.id,
-			version: firstRule.version + 1,
-			rules: { base: { points: 2, per: 100_000 } },
-			effective_from: new Date(Date.now() - 86_400_000).toISOString(),
-			created_by: world.x.manager.id
-		});
-		expect(past.error).toMatchObject({ code: '23514' });
-		const forged = await world.x.manager.client.from('earning_rules').insert({
-			program_id: world.x.id,
-			version: firstRule.version + 1,
-			rules: { base: { points: 2, per: 100_000 } },
-			effective_from: new Date().toISOString(),
-			created_by: world.x.owner.id
-		});
-		expect(forged.error).toMatchObject({ code: '42501' });
+	it('a new version is published through the rules function, never inserted, and names who saved it', async () => {
+		// Direct inserts are refused whatever they say (rules-function.spec covers every role):
+		// neither a date in the past nor another author gets in.
+		for (const [effective, author] of [
+			[new Date(Date.now() - 86_400_000), world.x.manager.id],
+			[new Date(), world.x.owner.id]
+		] as const) {
+			const inserted = await world.x.manager.client.from('earning_rules').insert({
+				program_id: world.x.id,
+				version: firstRule.version + 1,
+				rules: { base: { points: 2, per: 100_000 } },
+				effective_from: effective.toISOString(),
+				created_by: author
+			});
+			expect(inserted.error).toMatchObject({ code: '42501' });
+		}
 
 		const published = await world.x.manager.client.functions.invoke('rules', {
 			method: 'POST',

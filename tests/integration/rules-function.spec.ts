@@ -98,4 +98,75 @@ describe('the rules function', () => {
 		const refused = await publish(world.x.manager.client, { rules });
 		expect(refused).toMatchObject({ status: 400, body: { code: 'VAFA_BAD_REQUEST' } });
 	});
+
+	it('numbers concurrent publications in order, without a conflict', async () => {
+		const before = (await versions(world.x.id)).length;
+		const results = await Promise.all(
+			[world.x.manager.client, world.x.owner.client, world.x.manager.client].map((client) =>
+				publish(client, { program: world.x.id, rules })
+			)
+		);
+		expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+		expect(results.map((r) => r.body.version).sort()).toEqual(
+			[before + 1, before + 2, before + 3].sort()
+		);
+	});
+});
+
+describe('rules reach the database only through the function', () => {
+	const row = () => ({
+		program_id: world.x.id,
+		version: 1000,
+		// Not a rule set the checkout can read: exactly what the function refuses.
+		rules: { base_rate: 5 },
+		effective_from: new Date(Date.now() + 60_000).toISOString()
+	});
+
+	it('no API role may insert a version, valid or not', async () => {
+		const before = await versions(world.x.id);
+		const callers = [
+			[world.anon, 'anon'],
+			[world.a.client, 'a customer'],
+			[world.x.cashier.client, 'the cashier'],
+			[world.x.manager.client, 'the manager'],
+			[world.x.owner.client, 'the owner'],
+			[world.service, 'the service role']
+		] as const;
+		for (const [client, who] of callers) {
+			const inserted = await client
+				.from('earning_rules')
+				.insert({ ...row(), created_by: who === 'the manager' ? world.x.manager.id : null });
+			expect(inserted.error, who).toMatchObject({ code: '42501' });
+		}
+		expect(await versions(world.x.id)).toEqual(before);
+	});
+
+	it('publish_earning_rules is for the service role only, and only for a manager of the club', async () => {
+		const before = await versions(world.x.id);
+		const args = (actor: string, rules: unknown = { base: { points: 1, per: 100_000 } }) => ({
+			p_program_id: world.x.id,
+			p_rules: rules,
+			p_effective_from: null,
+			p_actor: actor
+		});
+		for (const client of [world.x.manager.client, world.x.owner.client, world.a.client]) {
+			const called = await client.rpc('publish_earning_rules', args(world.x.manager.id));
+			expect(called.error).toMatchObject({ code: '42501' });
+		}
+		for (const actor of [world.x.cashier.id, world.y.owner.id, world.a.id]) {
+			const named = await world.service.rpc('publish_earning_rules', args(actor));
+			expect(named.error).toMatchObject({ code: '42501', message: 'VAFA_FORBIDDEN' });
+		}
+		const notAnObject = await world.service.rpc(
+			'publish_earning_rules',
+			args(world.x.manager.id, [1, 2])
+		);
+		expect(notAnObject.error).toMatchObject({ code: '22023', message: 'VAFA_RULES_INVALID' });
+		const retroactive = await world.service.rpc('publish_earning_rules', {
+			...args(world.x.manager.id),
+			p_effective_from: new Date(Date.now() - 86_400_000).toISOString()
+		});
+		expect(retroactive.error).toMatchObject({ code: '23514' });
+		expect(await versions(world.x.id)).toEqual(before);
+	});
 });

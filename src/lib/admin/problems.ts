@@ -16,7 +16,7 @@ const TEXT: Record<string, () => string> = {
 	VAFA_INVITATION_ACCEPTED: m.admin_error_invitation_accepted,
 	VAFA_RULES_INVALID: m.admin_error_rules_invalid,
 	VAFA_RULES_RETROACTIVE: m.admin_error_rules_retroactive,
-	VAFA_RULES_CONFLICT: m.admin_error_rules_conflict
+	VAFA_TIER_ORDER: m.admin_error_tier_order
 };
 
 /** A stable error code in the current language. */

@@ -55,7 +55,7 @@ export const adminRules = {
 
 	/**
 	 * Publishes `rules` as the next version from `effectiveFrom` (now when null). The function
-	 * validates them with the same schema as the editor and inserts as the caller, under RLS.
+	 * validates them with the same schema as the editor; only it may write them (`publish_earning_rules`).
 	 */
 	async publish(programId: string, rules: unknown, effectiveFrom: Date | null): Promise<Published> {
 		if (typeof navigator !== 'undefined' && navigator.onLine === false)

@@ -1,4 +1,4 @@
-/** Publishing a rule set: a new version, effective now or later, written as the caller under RLS. */
+/** Publishing a rule set: a new version, effective now or later, checked here and written by the database for the caller. */
 import type { SupabaseClient } from 'npm:@supabase/supabase-js@2';
 import { parseRuleSet, type RuleIssue, type RuleSet } from './schema.ts';
 
@@ -72,6 +72,8 @@ function refused(error: { code?: string; message: string }): PublishError {
 			code: 'VAFA_RULES_RETROACTIVE',
 			message: 'Rules take effect from now or later; a change never rewrites past purchases.'
 		};
+	if (error.code === '22023')
+		return { status: 400, code: 'VAFA_RULES_INVALID', message: 'The rules must be a JSON object.' };
 	return { status: 500, code: 'VAFA_WRITE_FAILED', message: error.message };
 }
 
@@ -79,48 +81,27 @@ export type Published =
 	{ ok: true; version: number; effective_from: string } | { ok: false; error: PublishError };
 
 /**
- * Inserts the next version as the caller, so RLS decides who may. Two managers publishing at once
- * race for the same number; the loser retries with the next one.
+ * Writes the next version through `publish_earning_rules`, which only the service role may call:
+ * managers cannot insert rules themselves, so every stored version has passed `parseRuleSet`. The
+ * database checks that `userId` (the caller, from their verified session) manages the club, numbers
+ * the version under a lock and audits it under their name.
  */
 export async function publishRules(
-	client: SupabaseClient,
+	service: SupabaseClient,
 	userId: string,
 	request: Extract<PublishRequest, { ok: true }>
 ): Promise<Published> {
-	for (let attempt = 0; attempt < 3; attempt++) {
-		const latest = await client
-			.from('earning_rules')
-			.select('version')
-			.eq('program_id', request.program)
-			.order('version', { ascending: false })
-			.limit(1);
-		if (latest.error) return { ok: false, error: refused(latest.error) };
-		const version = ((latest.data?.[0]?.version as number | undefined) ?? 0) + 1;
-		const inserted = await client
-			.from('earning_rules')
-			.insert({
-				program_id: request.program,
-				version,
-				rules: request.rules,
-				effective_from: request.effectiveFrom.toISOString(),
-				created_by: userId
-			})
-			.select('version, effective_from')
-			.single();
-		if (inserted.error?.code === '23505') continue;
-		if (inserted.error) return { ok: false, error: refused(inserted.error) };
-		return {
-			ok: true,
-			version: inserted.data.version,
-			effective_from: new Date(inserted.data.effective_from).toISOString()
-		};
-	}
+	const { data, error } = await service.rpc('publish_earning_rules', {
+		p_program_id: request.program,
+		p_rules: request.rules,
+		p_effective_from: request.effectiveFrom.toISOString(),
+		p_actor: userId
+	});
+	if (error) return { ok: false, error: refused(error) };
+	const row = data as { version: number; effective_from: string };
 	return {
-		ok: false,
-		error: {
-			status: 409,
-			code: 'VAFA_RULES_CONFLICT',
-			message: 'Another change to the rules was published at the same moment; try again.'
-		}
+		ok: true,
+		version: row.version,
+		effective_from: new Date(row.effective_from).toISOString()
 	};
 }

@@ -1,4 +1,9 @@
-/** The JavaScript the card screen needs before its QR is painted, from the build's Vite manifest. */
+/**
+ * The JavaScript the card screen needs before its QR is painted, from the build's Vite manifest
+ * (issue 5's budget: 50 KB gzip, no supabase-js). `npm run bench -- app` reports it; the e2e
+ * layer checks it on the build it tests, since a size, unlike a time, does not vary by machine.
+ */
+export const CARD_PATH_BUDGET_BYTES = 50 * 1024;
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
