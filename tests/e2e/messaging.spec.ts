@@ -102,6 +102,29 @@ test('a customer opts out of SMS for a club and the choice is kept', async ({ pa
 	expect(await axeViolations(page)).toEqual([]);
 });
 
+test('moving between the tabs asks for the unread count once a minute, not on every screen', async ({
+	page
+}) => {
+	const phone = freshPhone();
+	await createMember(phone, 10_000 + Math.floor(Math.random() * 80_000));
+	const asked: string[] = [];
+	page.on('request', (request) => {
+		if (request.url().includes('/rest/v1/rpc/my_unread_count')) asked.push(request.url());
+	});
+	await signInThroughApp(page, phone);
+	await expect.poll(() => asked.length).toBe(1);
+	for (const tab of ['تاریخچه', 'کارت', 'حساب من', 'کارت']) {
+		await page.getByRole('link', { name: tab, exact: true }).first().click();
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	}
+	expect(asked).toHaveLength(1);
+	// Reading the inbox asks again at once, so the tab's count is right.
+	await page.getByTestId('inbox-tab').click();
+	await expect(page.getByTestId('inbox-empty')).toBeVisible();
+	await page.evaluate(() => window.dispatchEvent(new Event('vafa:inbox-read')));
+	await expect.poll(() => asked.length).toBe(2);
+});
+
 test('an owner edits a template, reads the outbox and sets birthday gifts; both screens are axe-clean in Persian and English', async ({
 	page
 }) => {
