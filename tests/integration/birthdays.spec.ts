@@ -116,4 +116,44 @@ describe('the birthday job', () => {
 		expect(again.data).toMatchObject({ granted: false });
 		expect((await grants(world.a.memberId)).map((g) => g.year)).toEqual([1403, 1404]);
 	});
+
+	it('sends the job only the members whose birthday is near the day, by the club’s window', async () => {
+		const candidates = async (now: string) => {
+			const { data, error } = await world.service.rpc('birthday_candidates', { p_now: now });
+			if (error) throw error;
+			return Object.fromEntries(
+				(data as { program_id: string; members: { id: string }[] }[]).map((club) => [
+					club.program_id,
+					club.members.map((m) => m.id)
+				])
+			);
+		};
+		// a: Esfand 30, 1399 (2021-03-20); Y's customer: Feb 29 (kept on Feb 28 in common years).
+		const near = await candidates('2027-03-19T09:00:00Z');
+		expect(near[world.x.id]).toContain(world.a.memberId);
+		const far = await candidates('2027-06-01T09:00:00Z');
+		expect(far[world.x.id]).not.toContain(world.a.memberId);
+		expect((await candidates('2027-02-28T09:00:00Z'))[world.y.id]).toContain(
+			world.y.customer.memberId
+		);
+		expect((await candidates('2027-05-28T09:00:00Z'))[world.y.id]).not.toContain(
+			world.y.customer.memberId
+		);
+		// A month window widens the span: a month before the birthday is still sent.
+		await world.db.query(
+			`update public.programs set settings = jsonb_set(settings, '{birthday,window}', '"month"') where id = $1`,
+			[world.x.id]
+		);
+		try {
+			expect((await candidates('2027-02-20T09:00:00Z'))[world.x.id]).toContain(world.a.memberId);
+			expect((await candidates('2027-06-01T09:00:00Z'))[world.x.id]).not.toContain(
+				world.a.memberId
+			);
+		} finally {
+			await world.db.query(
+				`update public.programs set settings = jsonb_set(settings, '{birthday,window}', '"day"') where id = $1`,
+				[world.x.id]
+			);
+		}
+	});
 });

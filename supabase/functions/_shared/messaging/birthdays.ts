@@ -44,7 +44,8 @@ export function dueMembers(club: Candidates, at: Date): [string, number][] {
 
 export async function runBirthdays(rpc: Rpc, now?: string): Promise<BirthdayReport> {
 	const at = now ? new Date(now) : new Date();
-	const { data, error } = await rpc('birthday_candidates', {});
+	// The database sends only members whose birthday is near `at`; the window is decided here.
+	const { data, error } = await rpc('birthday_candidates', { p_now: now ?? null });
 	if (error) throw new Error(`birthday_candidates: ${error.message}`);
 	const clubs = data as Candidates[];
 	const report: BirthdayReport = { clubs: clubs.length, due: 0, granted: 0 };
