@@ -121,3 +121,30 @@ test('Chromium finds the app installable', async ({ baseURL }) => {
 		rmSync(profile, { recursive: true, force: true });
 	}
 });
+
+test('the sign-in page loads the phone checker only when the number field is used, and refuses a wrong number before sending', async ({
+	page
+}) => {
+	const metadata: string[] = [];
+	// The checker is the only chunk that names libphonenumber (its metadata's source).
+	page.on('response', async (response) => {
+		const url = response.url();
+		if (!url.endsWith('.js')) return;
+		const text = await response.text().catch(() => '');
+		if (text.includes('libphonenumber')) metadata.push(url);
+	});
+	const sent: string[] = [];
+	page.on('request', (request) => {
+		if (request.url().includes('/auth/v1/otp')) sent.push(request.url());
+	});
+	await page.goto('/sign-in');
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	expect(metadata).toEqual([]);
+
+	await page.getByLabel('شماره موبایل').fill('۰۹۱۲۳');
+	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
+	await expect(page.getByText('این شمارهٔ موبایل درست نیست')).toBeVisible();
+	await expect(page.getByLabel('شماره موبایل')).toHaveAttribute('aria-invalid', 'true');
+	expect(metadata).toHaveLength(1);
+	expect(sent).toEqual([]);
+});

@@ -1,8 +1,13 @@
 import { createSubscriber } from 'svelte/reactivity';
 import { auth } from '$lib/auth/auth';
 import type { AuthProblem } from '$lib/auth/errors';
-import { toE164 } from '$lib/auth/phone';
 import { toAsciiDigits } from '$lib/i18n/format';
+
+/**
+ * libphonenumber-js with its metadata (about 29 KB gzip) loads when the number field is first used,
+ * not with the sign-in page: a new member's first visit, from a club's join link, paints sooner.
+ */
+const phoneModule = () => import('$lib/auth/phone');
 
 /** Hosted Supabase's default gap between two codes to one phone (`sms.max_frequency`). */
 const RESEND_AFTER_SECONDS = 60;
@@ -11,6 +16,7 @@ const RESEND_AFTER_SECONDS = 60;
 export class SignInFlow {
 	#step = $state<'phone' | 'code'>('phone');
 	#phone = $state('');
+	#shownPhone = $state('');
 	#problem = $state<AuthProblem | null>(null);
 	#busy = $state(false);
 	#resendAt = $state(0);
@@ -31,6 +37,16 @@ export class SignInFlow {
 		return this.#phone;
 	}
 
+	/** The same number grouped for reading (`+98 912 000 0001`). */
+	get shownPhone() {
+		return this.#shownPhone;
+	}
+
+	/** Starts loading the number checker, e.g. when the field gets focus. */
+	prepare() {
+		void phoneModule().catch(() => {});
+	}
+
 	get problem() {
 		return this.#problem;
 	}
@@ -46,12 +62,19 @@ export class SignInFlow {
 	}
 
 	async sendCode() {
-		const phone = toE164(this.phoneInput);
-		if (!phone) return this.#fail('phone_invalid');
 		await this.#run(async () => {
+			let phones: Awaited<ReturnType<typeof phoneModule>>;
+			try {
+				phones = await phoneModule();
+			} catch {
+				return this.#fail('network');
+			}
+			const phone = phones.toE164(this.phoneInput);
+			if (!phone) return this.#fail('phone_invalid');
 			const result = await auth.sendCode(phone);
 			if (!result.ok) return this.#fail(result.problem, result.retryAfter);
 			this.#phone = phone;
+			this.#shownPhone = phones.formatPhone(phone);
 			this.#step = 'code';
 			this.codeInput = '';
 			this.#resendAt = Date.now() + RESEND_AFTER_SECONDS * 1000;
