@@ -5,7 +5,7 @@
  * is the whole table, each hour, as one JSON document.
  *
  * Now the database sends only members whose birthday (month and day, Gregorian) lies within a
- * span around the day that surely holds their window: 3 days for a day window, 10 for a week, 40
+ * span around the day that surely holds their window: 4 days for a day window, 10 for a week, 40
  * for a month (a month window holds a day at most 30 days from the birthday; a Jalali anniversary
  * falls within 2 days of the Gregorian one; ±14 h of timezone). The function still decides. An
  * index on (club, month and day) finds them.
@@ -20,7 +20,7 @@ language sql immutable
 set search_path = ''
 as $$
   with span as (
-    select case p_window when 'month' then 40 when 'week' then 10 else 3 end as days
+    select case p_window when 'month' then 40 when 'week' then 10 else 4 end as days
   ), days as (
     select distinct (extract(month from d) * 100 + extract(day from d))::int as day
     from span, generate_series((p_at at time zone 'UTC')::date - span.days,

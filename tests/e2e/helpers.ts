@@ -175,15 +175,15 @@ export async function signInThroughApp(page: Page, phone: string) {
 export async function signInSeeded(page: Page, phone: string) {
 	await page.goto('/sign-in');
 	await page.getByLabel('شماره موبایل').fill(phone);
+	const codeField = page.getByLabel(/کد/);
 	for (let attempt = 0; ; attempt++) {
+		// A slow first answer may turn up after the wait below: then the code field is already there.
+		if (await codeField.isVisible()) break;
 		await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
-		const asked = await page
-			.getByLabel(/کد/)
-			.waitFor({ timeout: 3000 })
-			.then(
-				() => true,
-				() => false
-			);
+		const asked = await codeField.waitFor({ timeout: 3000 }).then(
+			() => true,
+			() => false
+		);
 		if (asked) break;
 		if (attempt === 3) throw new Error(`no code could be requested for ${phone}`);
 		await page.waitForTimeout(5500);

@@ -113,16 +113,20 @@ test('moving between the tabs asks for the unread count once a minute, not on ev
 	});
 	await signInThroughApp(page, phone);
 	await expect.poll(() => asked.length).toBe(1);
-	for (const tab of ['تاریخچه', 'کارت', 'حساب من', 'کارت']) {
+	for (const [tab, url] of [
+		['تاریخچه', /\/history\//],
+		['کارت', /\/card/],
+		['حساب من', /\/profile/],
+		['کارت', /\/card/]
+	] as const) {
 		await page.getByRole('link', { name: tab, exact: true }).first().click();
+		await expect(page).toHaveURL(url);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		// Any count request this screen would make has gone out by then.
+		await page.waitForLoadState('networkidle');
 	}
 	expect(asked).toHaveLength(1);
-	// Reading the inbox asks again at once, so the tab's count is right.
-	await page.getByTestId('inbox-tab').click();
-	await expect(page.getByTestId('inbox-empty')).toBeVisible();
-	await page.evaluate(() => window.dispatchEvent(new Event('vafa:inbox-read')));
-	await expect.poll(() => asked.length).toBe(2);
+	// That reading the inbox updates the count at once is the win-back test's last step.
 });
 
 test('an owner edits a template, reads the outbox and sets birthday gifts; both screens are axe-clean in Persian and English', async ({

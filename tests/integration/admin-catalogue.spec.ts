@@ -4,6 +4,7 @@
  * rules only ever gain versions, which nobody (not even the service role) rewrites.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pidOf, session, waitsForLock } from './sessions';
 import { createWorld, type World } from './world';
 
 let world: World;
@@ -200,36 +201,47 @@ describe('tiers climb', () => {
 		expect(await thresholds()).toEqual(before);
 	});
 
-	it('two managers saving two levels at once cannot cross them between them', async () => {
+	it('two saves that would cross are taken in turn: the second waits for the first and is refused', async () => {
 		const before = await thresholds();
 		const silver = before.find((t) => t.rank === 1).threshold;
 		const gold = before.find((t) => t.rank === 2).threshold;
-		// Each is fine alone (silver up to just below gold, gold down to just above silver); together
-		// they would cross, so one of them must be refused.
-		const [up, down] = await Promise.all([
-			world.x.manager.client
-				.from('tiers')
-				.update({ threshold: gold - 1 })
-				.eq('id', world.x.tiers.silver),
-			world.x.owner.client
-				.from('tiers')
-				.update({ threshold: silver + 1 })
-				.eq('id', world.x.tiers.gold)
-		]);
-		expect([up.error, down.error].filter(Boolean)).toEqual([
-			expect.objectContaining({ message: 'VAFA_TIER_ORDER' })
-		]);
-		const after = await thresholds();
-		expect(after[1].threshold).toBeLessThan(after[2].threshold);
-		// Put back whichever moved.
-		await world.db.query('update public.tiers set threshold = $2 where id = $1', [
-			world.x.tiers.silver,
-			silver
-		]);
-		await world.db.query('update public.tiers set threshold = $2 where id = $1', [
-			world.x.tiers.gold,
-			gold
-		]);
+		const [first, second] = await Promise.all([session(), session()]);
+		try {
+			// Each is fine alone (silver up to just below gold, gold down to just above silver).
+			await first.query('begin');
+			await first.query('update public.tiers set threshold = $2 where id = $1', [
+				world.x.tiers.silver,
+				gold - 1
+			]);
+			const pid = await pidOf(second);
+			const crossing = second
+				.query('update public.tiers set threshold = $2 where id = $1', [
+					world.x.tiers.gold,
+					silver + 1
+				])
+				.then(
+					() => null,
+					(error: Error) => error
+				);
+			// Without the club's lock the second check would not see the first save and pass.
+			await waitsForLock(world.db, pid);
+			await first.query('commit');
+			expect(await crossing).toMatchObject({ message: 'VAFA_TIER_ORDER' });
+			const after = await thresholds();
+			expect(after[1].threshold).toBeLessThan(after[2].threshold);
+		} finally {
+			await first.query('rollback').catch(() => {});
+			await Promise.all([first.end(), second.end()]);
+			// Put back whichever moved, lowest first so that each step keeps the order.
+			await world.db.query('update public.tiers set threshold = $2 where id = $1', [
+				world.x.tiers.silver,
+				silver
+			]);
+			await world.db.query('update public.tiers set threshold = $2 where id = $1', [
+				world.x.tiers.gold,
+				gold
+			]);
+		}
 	});
 });
 

@@ -1,6 +1,7 @@
 /** Publishing earning rules through POST /functions/v1/rules, as each kind of caller. */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pidOf, session, waitsForLock } from './sessions';
 import { createWorld, type World } from './world';
 
 let world: World;
@@ -110,6 +111,31 @@ describe('the rules function', () => {
 		expect(results.map((r) => r.body.version).sort()).toEqual(
 			[before + 1, before + 2, before + 3].sort()
 		);
+	});
+});
+
+describe('publish_earning_rules', () => {
+	it('numbers two publications in turn: the second waits for the first and takes the next version', async () => {
+		const [first, second] = await Promise.all([session(), session()]);
+		const publishSql = 'select public.publish_earning_rules($1, $2, null, $3) as published';
+		const args = [
+			world.y.id,
+			JSON.stringify({ base: { points: 1, per: 100_000 } }),
+			world.y.owner.id
+		];
+		try {
+			await first.query('begin');
+			const one = (await first.query(publishSql, args)).rows[0].published;
+			const pid = await pidOf(second);
+			const two = second.query(publishSql, args);
+			// Without the club's lock the second would read the same latest version and collide.
+			await waitsForLock(world.db, pid);
+			await first.query('commit');
+			expect((await two).rows[0].published.version).toBe(one.version + 1);
+		} finally {
+			await first.query('rollback').catch(() => {});
+			await Promise.all([first.end(), second.end()]);
+		}
 	});
 });
 

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { toAsciiDigits } from '$lib/i18n/format';
+import { phoneDigits } from './phone-text';
 
 /** Numbers without a country code are read as Iranian (`0912…`, `912…`). */
 const DEFAULT_REGION = 'IR';
@@ -9,10 +9,8 @@ const DEFAULT_REGION = 'IR';
  * Accepts Persian and Arabic-Indic digits, spaces, dashes, brackets and a `00` prefix.
  */
 export function toE164(input: string): string | null {
-	const text = toAsciiDigits(input)
-		.replace(/[\s\u200c\u200e\u200f()\-.]/g, '')
-		.replace(/^00/, '+');
-	if (!/^\+?\d{6,16}$/.test(text)) return null;
+	const text = phoneDigits(input);
+	if (!text) return null;
 	const phone = parsePhoneNumberFromString(text, DEFAULT_REGION);
 	return phone?.isValid() ? phone.number : null;
 }

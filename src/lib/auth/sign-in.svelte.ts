@@ -1,6 +1,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import { auth } from '$lib/auth/auth';
 import type { AuthProblem } from '$lib/auth/errors';
+import { roughE164 } from '$lib/auth/phone-text';
 import { toAsciiDigits } from '$lib/i18n/format';
 
 /**
@@ -63,18 +64,15 @@ export class SignInFlow {
 
 	async sendCode() {
 		await this.#run(async () => {
-			let phones: Awaited<ReturnType<typeof phoneModule>>;
-			try {
-				phones = await phoneModule();
-			} catch {
-				return this.#fail('network');
-			}
-			const phone = phones.toE164(this.phoneInput);
+			// If the checker cannot be downloaded (a weak signal on a first visit; a browser may
+			// keep that failure until reload), the number goes as typed and the auth server checks it.
+			const phones = await phoneModule().catch(() => null);
+			const phone = phones ? phones.toE164(this.phoneInput) : roughE164(this.phoneInput);
 			if (!phone) return this.#fail('phone_invalid');
 			const result = await auth.sendCode(phone);
 			if (!result.ok) return this.#fail(result.problem, result.retryAfter);
 			this.#phone = phone;
-			this.#shownPhone = phones.formatPhone(phone);
+			this.#shownPhone = phones ? phones.formatPhone(phone) : phone;
 			this.#step = 'code';
 			this.codeInput = '';
 			this.#resendAt = Date.now() + RESEND_AFTER_SECONDS * 1000;

@@ -44,8 +44,9 @@ export function dueMembers(club: Candidates, at: Date): [string, number][] {
 
 export async function runBirthdays(rpc: Rpc, now?: string): Promise<BirthdayReport> {
 	const at = now ? new Date(now) : new Date();
-	// The database sends only members whose birthday is near `at`; the window is decided here.
-	const { data, error } = await rpc('birthday_candidates', { p_now: now ?? null });
+	// The database sends only members whose birthday is near `at` (the same instant, so a run at
+	// midnight UTC cannot fall between two days); the window is decided here.
+	const { data, error } = await rpc('birthday_candidates', { p_now: at.toISOString() });
 	if (error) throw new Error(`birthday_candidates: ${error.message}`);
 	const clubs = data as Candidates[];
 	const report: BirthdayReport = { clubs: clubs.length, due: 0, granted: 0 };

@@ -60,7 +60,9 @@ function bad(code: string, message: string): { ok: false; error: PublishError } 
 
 /** A Postgres error from PostgREST, mapped to what the caller can act on. */
 function refused(error: { code?: string; message: string }): PublishError {
-	if (error.code === '42501')
+	// publish_earning_rules refuses a caller who does not manage the club; any other 42501 (a
+	// missing grant) is the deployment's fault, not the caller's, and falls through to a 500.
+	if (error.code === '42501' && error.message === 'VAFA_FORBIDDEN')
 		return {
 			status: 403,
 			code: 'VAFA_FORBIDDEN',
