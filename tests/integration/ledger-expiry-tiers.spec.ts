@@ -10,6 +10,7 @@ import {
 	snapshot,
 	useWorld
 } from './ledger-helpers';
+import { session } from './sessions';
 
 const world = useWorld();
 
@@ -223,5 +224,35 @@ describe('tiers', () => {
 			})
 		);
 		expect(result).toMatchObject({ after: 1, grace_until: null });
+	});
+
+	it('the nightly job puts a member with a stale tier right, and passes over the others without locking them', async () => {
+		const w = world();
+		const [stale, untouched] = await Promise.all([newCustomer(w), newCustomer(w)]);
+		await w.earn(stale.memberId, 600);
+		// A tier left behind (as after a missed run): silver by points, bronze on the row.
+		await w.db.query('update public.members set tier_id = $2 where id = $1', [
+			stale.memberId,
+			w.x.tiers.bronze
+		]);
+		const [holder, job] = await Promise.all([session(), session()]);
+		try {
+			// A checkout of `untouched` holds its row; the job must not wait for it.
+			await holder.query('begin');
+			await holder.query('select 1 from public.members where id = $1 for update', [
+				untouched.memberId
+			]);
+			await job.query("set statement_timeout = '10s'");
+			const { rows } = await job.query('select public.recompute_tiers() as r');
+			expect(rows[0].r.changed).toBeGreaterThanOrEqual(1);
+		} finally {
+			await holder.query('rollback').catch(() => {});
+			await Promise.all([holder.end(), job.end()]);
+		}
+		const { rows } = await w.db.query(
+			'select t.rank from public.members m join public.tiers t on t.id = m.tier_id where m.id = $1',
+			[stale.memberId]
+		);
+		expect(rows).toEqual([{ rank: 1 }]);
 	});
 });
