@@ -1,4 +1,4 @@
-import { Attempt } from './attempt';
+import { Attempt } from '$lib/supabase/attempt';
 import { cashier, type Purchase, type Receipt, type Scan } from './checkout';
 
 export type Stage = 'scan' | 'member' | 'receipt';
@@ -20,9 +20,9 @@ export class CheckoutState {
 	#busy = $state<'lookup' | 'checkout' | 'topup' | 'refund' | null>(null);
 	#problem = $state<string | null>(null);
 	#notice = $state<'topped-up' | 'refunded' | null>(null);
-	#sale = new Attempt();
-	#topup = new Attempt();
-	#refund = new Attempt();
+	#sale = new Attempt('cashier');
+	#topup = new Attempt('cashier');
+	#refund = new Attempt('cashier');
 
 	constructor(program: string) {
 		this.#program = program;

@@ -59,8 +59,3 @@ export function codeOf(error: unknown): string {
 	}
 	return 'network';
 }
-
-/** A fresh idempotency key for one user action. */
-export function newKey(): string {
-	return crypto.randomUUID();
-}

@@ -5,6 +5,7 @@ import {
 	type Redemption,
 	type Reward
 } from './rewards';
+import { Attempt } from '$lib/supabase/attempt';
 
 /** The rewards screen: the catalogue (cached first), redeeming, and the code just given. */
 export class RewardsState {
@@ -14,6 +15,8 @@ export class RewardsState {
 	#redeeming = $state<string | null>(null);
 	#redeemProblem = $state<RedeemProblem | null>(null);
 	#shown = $state<Redemption | null>(null);
+	/** A redemption retried after a lost answer keeps its key, so the points are taken once. */
+	#attempt = new Attempt('redeem');
 
 	constructor(memberId: string, cached: Catalogue | null) {
 		this.#memberId = memberId;
@@ -73,11 +76,14 @@ export class RewardsState {
 		this.#redeeming = reward.id;
 		this.#redeemProblem = null;
 		try {
-			const result = await rewards.redeem(reward, crypto.randomUUID());
+			const result = await rewards.redeem(reward, this.#attempt.keyFor({ reward: reward.id }));
 			if (!result.ok) {
+				// Only a lost answer may be the same redemption sent again; a refusal is final.
+				if (result.problem !== 'network') this.#attempt.done();
 				this.#redeemProblem = result.problem;
 				return;
 			}
+			this.#attempt.done();
 			this.#shown = result.redemption;
 			await this.refresh();
 		} finally {
