@@ -10,8 +10,9 @@ export interface Wallet {
 	updatedAt: number | null;
 }
 
+/** `changed` is false when the server's cards are those the device already had. */
 export type WalletResult =
-	{ ok: true; wallet: Wallet } | { ok: false; problem: 'network' | 'unknown' };
+	{ ok: true; wallet: Wallet; changed: boolean } | { ok: false; problem: 'network' | 'unknown' };
 
 /** One card as `my_cards()` returns it. */
 interface CardRow {
@@ -34,6 +35,13 @@ interface CardRow {
 	next_tier: { name: string; threshold: number; earned: number; remaining: number } | null;
 }
 
+/** Whether two lists hold the same cards with the same contents, in any order. */
+function sameCards(a: MemberCard[], b: MemberCard[]): boolean {
+	const text = (list: MemberCard[]) =>
+		JSON.stringify([...list].sort((x, y) => x.id.localeCompare(y.id)));
+	return a.length === b.length && text(a) === text(b);
+}
+
 /** Membership cards with balances and tier: `my_cards()` under RLS, kept on the device. */
 export const cards = {
 	/** Reads the user's cards from the server and replaces the device's copy with them. */
@@ -47,12 +55,19 @@ export const cards = {
 			const mine = (data as CardRow[]).map((row) => toCard(row, userId));
 			const updatedAt = Date.now();
 			const { db } = await import('$lib/offline/db');
+			let changed = true;
 			await db.transaction('rw', db.cards, db.stamps, async () => {
-				await db.cards.where('userId').equals(userId).delete();
-				await db.cards.bulkPut(mine);
+				// The card polls every few seconds and most answers are what the device has: then only
+				// the stamp moves and the cards are not rewritten.
+				const kept = await db.cards.where('userId').equals(userId).toArray();
+				changed = sameCards(kept, mine) === false;
+				if (changed) {
+					await db.cards.where('userId').equals(userId).delete();
+					await db.cards.bulkPut(mine);
+				}
 				await db.stamps.put({ kind: 'cards', userId, updatedAt });
 			});
-			return { ok: true, wallet: { cards: mine, updatedAt } };
+			return { ok: true, wallet: { cards: mine, updatedAt }, changed };
 		} catch {
 			return { ok: false, problem: 'network' };
 		}

@@ -72,7 +72,11 @@ export class WalletState {
 			return;
 		}
 		this.#problem = null;
-		this.#wallet = result.wallet;
+		// Unchanged cards keep their objects, so nothing derived from them is worked out again.
+		this.#wallet =
+			result.changed || !this.#wallet
+				? result.wallet
+				: { cards: this.#wallet.cards, updatedAt: result.wallet.updatedAt };
 		for (const card of result.wallet.cards) {
 			if (this.#secrets[card.id]) continue;
 			const secret = await cards.issueSecret(this.#userId, card.id);
