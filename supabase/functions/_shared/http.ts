@@ -20,9 +20,36 @@ export function error(status: number, code: string, message: string): Response {
 	return json({ code, message }, status);
 }
 
+/** The bearer token in an `Authorization` header, or null. */
+export function bearerOf(authorization: string | null): string | null {
+	return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? null;
+}
+
 /** The caller's bearer token, or null. */
 export function bearer(request: Request): string | null {
-	return /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? null;
+	return bearerOf(request.headers.get('authorization'));
+}
+
+/**
+ * The claims of the JWT in an `Authorization` header, unverified: only for functions behind the
+ * gateway, which refuses a request whose signature is not valid (verify_jwt). Null when there is
+ * no readable token.
+ */
+export function claimsOf(authorization: string | null): Record<string, unknown> | null {
+	const payload = bearerOf(authorization)?.split('.')[1];
+	if (!payload) return null;
+	try {
+		const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+		const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+		const claims: unknown = JSON.parse(
+			new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
+		);
+		return typeof claims === 'object' && claims !== null
+			? (claims as Record<string, unknown>)
+			: null;
+	} catch {
+		return null;
+	}
 }
 
 /** A refusal as `{ code, message }` (and `issues` for an invalid body) with its status. */
