@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { msToNextStep, secondsLeft, stepOf, stepProgress } from './rotation';
+import { msToNextStep, secondsLeft, stepOf } from './rotation';
 import { stepAt } from '$shared/qr-draw';
 
 describe('QR step scheduling', () => {
@@ -17,9 +17,8 @@ describe('QR step scheduling', () => {
 		expect(stepOf(now + msToNextStep(now))).toBe(stepOf(now) + 1);
 	});
 
-	it('tells the seconds left and the progress through the step', () => {
+	it('tells the seconds left in the step', () => {
 		expect(secondsLeft(1_795_422_600_000)).toBe(30);
 		expect(secondsLeft(1_795_422_629_001)).toBe(1);
-		expect(stepProgress(1_795_422_615_000)).toBeCloseTo(0.5);
 	});
 });

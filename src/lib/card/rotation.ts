@@ -14,11 +14,6 @@ export function msToNextStep(nowMs: number): number {
 	return STEP_MS - (((nowMs % STEP_MS) + STEP_MS) % STEP_MS);
 }
 
-/** How far through its step `nowMs` is, from 0 to 1; drives the frame's progress ring. */
-export function stepProgress(nowMs: number): number {
-	return 1 - msToNextStep(nowMs) / STEP_MS;
-}
-
 /** Whole seconds the current code has left, for the "new code in …" text. */
 export function secondsLeft(nowMs: number): number {
 	return Math.ceil(msToNextStep(nowMs) / 1000);

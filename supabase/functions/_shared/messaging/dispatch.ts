@@ -58,14 +58,14 @@ async function call<T>(rpc: Rpc, fn: string, args: Record<string, unknown>): Pro
 }
 
 /** The provider for a delivery: the one it already went to, the club's choice, or the default. */
-export function providerFor(delivery: Claimed, providers: Providers): Provider | null {
+function providerFor(delivery: Claimed, providers: Providers): Provider | null {
 	if (delivery.channel === 'push') return providers.push;
 	const name = delivery.provider ?? delivery.sms_provider ?? providers.defaultSms;
 	return (name && providers.sms[name]) || null;
 }
 
 /** The names of configured providers whose repeats are harmless (see providers.ts). */
-export function idempotentProviders(providers: Providers): string[] {
+function idempotentProviders(providers: Providers): string[] {
 	return [...Object.values(providers.sms), ...(providers.push ? [providers.push] : [])]
 		.filter((p) => p.idempotent)
 		.map((p) => p.name);

@@ -74,8 +74,6 @@ function refused(error: { code?: string; message: string }): PublishError {
 			code: 'VAFA_RULES_RETROACTIVE',
 			message: 'Rules take effect from now or later; a change never rewrites past purchases.'
 		};
-	if (error.code === '22023')
-		return { status: 400, code: 'VAFA_RULES_INVALID', message: 'The rules must be a JSON object.' };
 	return { status: 500, code: 'VAFA_WRITE_FAILED', message: error.message };
 }
 
