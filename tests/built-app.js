@@ -8,8 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack } from '../supabase/local/stack.js';
 
+/**
+ * Whether the service worker is activated, controls the page and holds the app shell: until then
+ * an offline start may find nothing to serve. Read through page.evaluate, which awaits the page's
+ * promise (waitForFunction would take an async predicate's pending promise as a truthy answer).
+ */
+export function serviceWorkerHoldsShell(page) {
+	return page.evaluate(async () => {
+		const registration = await navigator.serviceWorker?.getRegistration();
+		return (
+			navigator.serviceWorker.controller !== null &&
+			registration?.active?.state === 'activated' &&
+			!registration.installing &&
+			(await caches.match('/', { ignoreSearch: true })) !== undefined
+		);
+	});
+}
+
 /** Resolves once `url` answers 2xx, polling every 100 ms; throws after `timeoutMs`. */
-export async function waitFor(url, timeoutMs) {
+async function waitFor(url, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		try {

@@ -13,6 +13,7 @@
  * entries); `VAFA_BENCH_DATA_DIR=/dir` keeps the generated data for the next run.
  */
 import pg from 'pg';
+import { percentile } from './load.js';
 import { CLUBS, gb, openScaleData, progressLog, SCALE } from './scale-data.js';
 
 const PORT = Number(process.env.VAFA_BENCH_PORT ?? 58721);
@@ -21,10 +22,6 @@ const TARGET_MS = 300;
 const COMMAND = `${SCALE === 1 ? '' : `VAFA_BENCH_SCALE=${SCALE} `}${CLUBS === 100 ? '' : `VAFA_BENCH_CLUBS=${CLUBS} `}npm run bench -- analytics`;
 const progress = progressLog('analytics');
 
-const percentile = (values, p) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 const round = (ms) => +ms.toFixed(2);
 
 /** Execution time in the database of one call as `userId`, via EXPLAIN ANALYZE, rolled back. */

@@ -24,6 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { percentile } from './load.js';
 import { gb, MEMBERS, openScaleData, progressLog, SCALE } from './scale-data.js';
 
 const PORT = 58421;
@@ -31,10 +32,6 @@ const CALLS = 300;
 const TARGET_MS = 5;
 const COMMAND = `${SCALE === 1 ? '' : `VAFA_BENCH_SCALE=${SCALE} `}npm run bench -- ledger-scale`;
 
-const percentile = (values, p) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 const round = (ms, digits = 2) => +ms.toFixed(digits);
 const progress = progressLog('ledger-scale');
 

@@ -8,14 +8,17 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { evaluate } from '../../supabase/functions/_shared/rules/engine.ts';
 import type { RuleSet, RuleSetInput } from '../../supabase/functions/_shared/rules/schema.ts';
-import { axeViolations, codeFromOutbox, freshPhone, signInSeeded } from './helpers';
+import {
+	axeViolations,
+	codeFromOutbox,
+	freshPhone,
+	signInSeeded,
+	toPersianDigits
+} from './helpers';
 
 const OWNER = '+989120000003';
 const CUSTOMER = '+989120000001';
 const SECTIONS = ['rewards', 'tiers', 'rules', 'staff', 'poster'] as const;
-const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
-const toPersianDigits = (text: string) => text.replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)]);
-const toPersian = (n: number) => toPersianDigits(String(n));
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
@@ -109,7 +112,7 @@ test('the rules preview shows the figure the rules engine computes for a Silver 
 
 	const sentence = preview.getByTestId('preview-sentence');
 	await expect(sentence).toHaveAttribute('data-points', String(expected));
-	await expect(sentence).toContainText(`${toPersian(expected)} امتیاز`);
+	await expect(sentence).toContainText(`${toPersianDigits(expected)} امتیاز`);
 	await expect(sentence).toContainText('۵۰۰٬۰۰۰ تومان');
 	await expect(sentence).toContainText('نقره‌ای');
 
@@ -134,8 +137,10 @@ test('the rules preview shows the figure the rules engine computes for a Silver 
 	await page.locator('#rules-from-month').selectOption('1');
 	await page.locator('#rules-from-day').selectOption('1');
 	const next = inForce.version + 1;
-	await page.getByRole('button', { name: `انتشار به‌عنوان نسخهٔ ${toPersian(next)}` }).click();
-	await expect(page.getByTestId('admin-notice')).toContainText(`نسخهٔ ${toPersian(next)} منتشر شد`);
+	await page.getByRole('button', { name: `انتشار به‌عنوان نسخهٔ ${toPersianDigits(next)}` }).click();
+	await expect(page.getByTestId('admin-notice')).toContainText(
+		`نسخهٔ ${toPersianDigits(next)} منتشر شد`
+	);
 	const row = page.locator(`[data-testid="rule-history"] tr[data-version="${next}"]`);
 	await expect(row).toContainText('زمان‌بندی‌شده');
 	await expect(row).toContainText('مریم');

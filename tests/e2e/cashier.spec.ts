@@ -16,15 +16,19 @@ import {
 	stepAt,
 	STEP_SECONDS
 } from '../../supabase/functions/_shared/qr';
-import { axeViolations, codeFromOutbox, createMember, freshPhone } from './helpers';
+import {
+	axeViolations,
+	codeFromOutbox,
+	createMember,
+	freshPhone,
+	toPersianDigits
+} from './helpers';
 
 const CASHIER = '+989120000002';
 const CHECKOUT = '/staff/cafe-vafa/checkout';
 const stackUrl = () => process.env.VAFA_STACK_URL as string;
 const anonKey = () => process.env.VAFA_ANON_KEY as string;
 const serviceKey = () => process.env.VAFA_SERVICE_ROLE_KEY as string;
-const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
-const toPersian = (text: string) => text.replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)]);
 
 interface Holder {
 	phone: string;
@@ -221,7 +225,7 @@ test('without a camera the typed code is focused; it checks out with the pad, an
 	await expect(input).toBeFocused();
 
 	const code = await fallbackCode(holder.secret, stepAt(new Date()));
-	await input.fill(toPersian(`${holder.memberNumber}-${code.slice(0, 3)} ${code.slice(3)}`));
+	await input.fill(toPersianDigits(`${holder.memberNumber}-${code.slice(0, 3)} ${code.slice(3)}`));
 	await page.keyboard.press('Enter');
 	await expect(page.getByTestId('member')).toBeVisible();
 	for (const key of ['۵', '۰', '۰', '۰', '۰'])

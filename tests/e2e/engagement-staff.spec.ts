@@ -1,20 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { axeViolations, signInSeeded } from './helpers';
-
-/** axe finds nothing on the current screen in Persian, then in English; back to Persian after. */
-async function axeCleanInFaAndEn(page: Page, ready: () => Promise<void>) {
-	for (const locale of ['fa', 'en'] as const) {
-		await page.evaluate((l) => localStorage.setItem('vafa:locale', l), locale);
-		await page.reload();
-		await expect(page.locator('html')).toHaveAttribute('lang', locale);
-		await ready();
-		expect({ locale, violations: await axeViolations(page) }).toEqual({ locale, violations: [] });
-	}
-	await page.evaluate(() => localStorage.setItem('vafa:locale', 'fa'));
-	await page.reload();
-	await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
-	await ready();
-}
+import { expect, test } from '@playwright/test';
+import { axeCleanInFaAndEn, signInSeeded } from './helpers';
 
 test('the owner opens a draw, sees a past draw’s winners, and edits a survey and reads its results', async ({
 	page

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
-	axeViolations,
+	axeCleanInFaAndEn,
 	checkout,
 	codeFromOutbox,
 	createMember,
@@ -34,20 +34,6 @@ async function signInByApi(phone: string): Promise<string> {
 	});
 	if (!verified.ok) throw new Error(`sign-in failed: ${await verified.text()}`);
 	return ((await verified.json()) as { access_token: string }).access_token;
-}
-
-/** axe finds nothing on the current screen in Persian, then in English. */
-async function axeCleanInFaAndEn(page: Page, ready: () => Promise<void>) {
-	for (const locale of ['fa', 'en'] as const) {
-		await page.evaluate((l) => localStorage.setItem('vafa:locale', l), locale);
-		await page.reload();
-		await expect(page.locator('html')).toHaveAttribute('lang', locale);
-		await ready();
-		expect({ locale, violations: await axeViolations(page) }).toEqual({ locale, violations: [] });
-	}
-	await page.evaluate(() => localStorage.setItem('vafa:locale', 'fa'));
-	await page.reload();
-	await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
 }
 
 test('a member sees their referral code and counts, and a friend who joins with it is counted', async ({

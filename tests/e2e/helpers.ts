@@ -1,6 +1,7 @@
 /** Shared steps of the end-to-end tests: the stack's outbox, arranging users, axe. */
 import { createRequire } from 'node:module';
 import { expect, type Page } from '@playwright/test';
+import { serviceWorkerHoldsShell } from '../built-app.js';
 
 const stackUrl = () => process.env.VAFA_STACK_URL as string;
 const serviceKey = () => process.env.VAFA_SERVICE_ROLE_KEY as string;
@@ -77,6 +78,29 @@ export async function axeViolations(page: Page) {
 }
 
 const anonKey = () => process.env.VAFA_ANON_KEY as string;
+
+/**
+ * Reloads the page in Persian and then English, checks each with axe once `ready` holds, and
+ * leaves it in Persian again.
+ */
+export async function axeCleanInFaAndEn(page: Page, ready: () => Promise<void>) {
+	for (const locale of ['fa', 'en'] as const) {
+		await page.evaluate((l) => localStorage.setItem('vafa:locale', l), locale);
+		await page.reload();
+		await expect(page.locator('html')).toHaveAttribute('lang', locale);
+		await ready();
+		expect({ locale, violations: await axeViolations(page) }).toEqual({ locale, violations: [] });
+	}
+	await page.evaluate(() => localStorage.setItem('vafa:locale', 'fa'));
+	await page.reload();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'fa');
+	await ready();
+}
+
+/** Digits written as Persian digits, as the fa screens show them. */
+export function toPersianDigits(text: string | number): string {
+	return String(text).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
+}
 
 /** A fresh valid Iranian mobile number, so reruns never meet an earlier user or rate limit. */
 export function freshPhone() {
@@ -193,25 +217,7 @@ export async function signInSeeded(page: Page, phone: string) {
 	await expect(page).not.toHaveURL(/sign-in/);
 }
 
-/**
- * Waits until the service worker is activated, controls the page and holds the app shell.
- * Polled through page.evaluate, which awaits the page's promise: waitForFunction with an async
- * predicate would take the pending promise itself as a truthy answer and return at once.
- */
+/** Waits until the service worker is activated, controls the page and holds the app shell. */
 export async function serviceWorkerReady(page: Page) {
-	await expect
-		.poll(
-			() =>
-				page.evaluate(async () => {
-					const registration = await navigator.serviceWorker?.getRegistration();
-					return (
-						navigator.serviceWorker.controller !== null &&
-						registration?.active?.state === 'activated' &&
-						!registration.installing &&
-						(await caches.match('/', { ignoreSearch: true })) !== undefined
-					);
-				}),
-			{ timeout: 20_000 }
-		)
-		.toBe(true);
+	await expect.poll(() => serviceWorkerHoldsShell(page), { timeout: 20_000 }).toBe(true);
 }

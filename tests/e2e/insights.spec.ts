@@ -1,8 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axeViolations, checkout, codeFromOutbox, createMember, freshPhone } from './helpers';
+import {
+	axeViolations,
+	checkout,
+	codeFromOutbox,
+	createMember,
+	freshPhone,
+	toPersianDigits
+} from './helpers';
 
 const CLUB = '22222222-2222-4222-8222-000000000001';
-const toPersian = (digits: string) => digits.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
 
 /** A new manager of cafe-vafa (made with the service role), signed in through the app. */
 async function signInAsNewManager(page: Page, section: string) {
@@ -53,7 +59,7 @@ test('a manager finds a member by phone in Persian digits, sees their history an
 	await expect(page.getByTestId('approvals')).toContainText('چیزی در انتظار تأیید نیست');
 	await expectAxeClean(page, 'members, empty');
 
-	await page.getByLabel('نام، موبایل یا شماره عضویت').fill(toPersian(`0${phone.slice(3)}`));
+	await page.getByLabel('نام، موبایل یا شماره عضویت').fill(toPersianDigits(`0${phone.slice(3)}`));
 	await page.getByRole('button', { name: 'جستجو' }).click();
 	const results = page.getByTestId('member-results');
 	await expect(results.getByRole('row')).toHaveCount(2);
@@ -62,9 +68,9 @@ test('a manager finds a member by phone in Persian digits, sees their history an
 	const searched = page.url();
 	await expectAxeClean(page, 'members, results');
 
-	await results.getByRole('link', { name: toPersian(String(memberNumber)) }).click();
+	await results.getByRole('link', { name: toPersianDigits(String(memberNumber)) }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
-		`عضو ${toPersian(String(memberNumber))}`
+		`عضو ${toPersianDigits(String(memberNumber))}`
 	);
 	const history = page.getByTestId('member-history');
 	await expect(history.locator('li').first()).toBeVisible();
@@ -79,7 +85,7 @@ test('a manager finds a member by phone in Persian digits, sees their history an
 	await page.getByLabel(/دلیل/).fill('رسید گم شده بود');
 	await page.getByRole('button', { name: 'اصلاح امتیاز' }).click();
 	await expect(page.getByTestId('adjust-result')).toContainText('اصلاح شد');
-	await expect(page.getByTestId('member-points')).toHaveText(toPersian(String(before + 50)));
+	await expect(page.getByTestId('member-points')).toHaveText(toPersianDigits(String(before + 50)));
 	await expect(history.locator('li[data-reason="manual.adjustment"]')).toContainText(
 		'رسید گم شده بود'
 	);
@@ -103,7 +109,7 @@ test('a manager imports a small CSV through the screen and sees the bad row repo
 		'phone,name,birthday,points',
 		`${good1},نگار,1370/05/12,120`,
 		'0912-not-a-number,بد,,',
-		`${toPersian('0' + good2.slice(3))},Dana,1990-02-28,`
+		`${toPersianDigits('0' + good2.slice(3))},Dana,1990-02-28,`
 	].join('\n');
 	await page.getByLabel('فایل CSV', { exact: true }).setInputFiles({
 		name: 'members.csv',

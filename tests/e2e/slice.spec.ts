@@ -2,15 +2,14 @@ import { chromium, expect, test } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, codeFromOutbox, createMember, serviceWorkerReady } from './helpers';
-
-const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
-const toPersian = (digits: string) => digits.replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)]);
-
-/** A fresh valid Iranian mobile number, so reruns never meet an earlier user or rate limit. */
-function freshPhone() {
-	return `+98912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-}
+import {
+	axeViolations,
+	codeFromOutbox,
+	createMember,
+	freshPhone,
+	serviceWorkerReady,
+	toPersianDigits
+} from './helpers';
 
 test('a customer signs in with the code from the outbox, sees the card, and still sees it offline', async ({
 	page,
@@ -24,7 +23,7 @@ test('a customer signs in with the code from the outbox, sees the card, and stil
 	await expect(page).toHaveURL(/\/sign-in/);
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
 	// Typed as a person in Iran would: Persian digits, local format.
-	await page.getByLabel('شماره موبایل').fill(toPersian(`0${phone.slice(3)}`));
+	await page.getByLabel('شماره موبایل').fill(toPersianDigits(`0${phone.slice(3)}`));
 	await page.getByRole('button', { name: /ارسال|دریافت/ }).click();
 
 	const code = await codeFromOutbox(phone);
@@ -38,7 +37,9 @@ test('a customer signs in with the code from the outbox, sees the card, and stil
 		'data-member-number',
 		String(memberNumber)
 	);
-	await expect(card.getByTestId('member-number')).toContainText(toPersian(String(memberNumber)));
+	await expect(card.getByTestId('member-number')).toContainText(
+		toPersianDigits(String(memberNumber))
+	);
 	await expect(card.getByTestId('member-qr')).toBeVisible();
 
 	await serviceWorkerReady(page);

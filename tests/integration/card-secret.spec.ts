@@ -210,6 +210,7 @@ describe('my_card_fingerprints', () => {
 		const { data, error } = await world.b.client.rpc('my_card_fingerprints');
 		expect(error).toBeNull();
 		expect(Object.keys(data)).toEqual([world.b.memberId]);
+		expect(data[world.b.memberId]).toBeNull();
 		expect(await world.x.owner.client.rpc('my_card_fingerprints')).toMatchObject({ data: {} });
 	});
 
